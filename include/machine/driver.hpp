@@ -124,8 +124,13 @@ struct DriverInfo {
 
 // The built-in drivers, in a stable order.
 [[nodiscard]] const std::vector<DriverInfo>& builtin_drivers();
-// A new driver instance; throws Error `Driver "X" not found. Do you have the plugin binary ...` if unknown.
+// A new driver instance for `create`; throws Error `Driver "X" not found. Do you have the plugin binary ...` if unknown.
 [[nodiscard]] std::unique_ptr<Driver> make_driver(const std::string& driver_name, const std::string& machine_name,
                                                   const std::string& store_path);
+// A driver for a machine being loaded: an unknown driver gives the "not found" placeholder (drivers.md §1.5)
+// so that the machine still lists, inspects and can be removed.
+[[nodiscard]] std::unique_ptr<Driver> make_driver_for_load(const std::string& driver_name,
+                                                           const std::string& machine_name,
+                                                           const std::string& store_path);
 
 }  // namespace machine

@@ -65,6 +65,9 @@ struct Host {
     std::string driver_name;
     std::unique_ptr<Driver> driver;
     HostOptions options;
+    // The v3 config document this host was loaded from (after migration), "" for a new host. Saving
+    // overlays the current values onto it so that key order, null-vs-[] and keys we do not model survive.
+    std::string loaded_config_json;
 };
 
 // Hostname rule of `create` (^[a-zA-Z0-9][a-zA-Z0-9\-\.]*$).

@@ -1,0 +1,67 @@
+#include "drivers/generic/generic_driver.hpp"
+#include "drivers/none/none_driver.hpp"
+#include "drivers/not_found_driver.hpp"
+#include "machine/error.hpp"
+#include "machine/go_json.hpp"
+#include "machine/go_quote.hpp"
+
+namespace machine {
+
+namespace drivers {
+
+NotFoundDriver::NotFoundDriver(std::string driver_name, std::string machine_name, std::string store_path)
+    : Driver(std::move(machine_name), std::move(store_path)), m_missing_driver(std::move(driver_name)) {
+    // Upstream's placeholder reports the driver name as its machine name.
+    m_base.machine_name = m_missing_driver;
+}
+
+std::optional<std::string> NotFoundDriver::raw_state() const {
+    return "{\"Name\":" + go_json::quote(m_missing_driver) + "}";
+}
+
+void NotFoundDriver::fail() const {
+    throw Error("Driver " + go_quote(m_missing_driver) +
+                " not found. Do you have the plugin binary accessible in your PATH?");
+}
+
+}  // namespace drivers
+
+const std::vector<DriverInfo>& builtin_drivers() {
+    static const std::vector<DriverInfo> k_drivers = {
+        {"generic", &drivers::GenericDriver::make},
+        {"none", &drivers::NoneDriver::make},
+    };
+    return k_drivers;
+}
+
+namespace {
+
+const DriverInfo* find_builtin(const std::string& driver_name) {
+    for (const auto& info : builtin_drivers()) {
+        if (info.name == driver_name) {
+            return &info;
+        }
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+std::unique_ptr<Driver> make_driver(const std::string& driver_name, const std::string& machine_name,
+                                    const std::string& store_path) {
+    if (const DriverInfo* info = find_builtin(driver_name)) {
+        return info->factory(machine_name, store_path);
+    }
+    throw Error("Driver " + go_quote(driver_name) + " not found. Do you have the plugin binary " +
+                go_quote("docker-machine-driver-" + driver_name) + " accessible in your PATH?");
+}
+
+std::unique_ptr<Driver> make_driver_for_load(const std::string& driver_name, const std::string& machine_name,
+                                             const std::string& store_path) {
+    if (const DriverInfo* info = find_builtin(driver_name)) {
+        return info->factory(machine_name, store_path);
+    }
+    return std::make_unique<drivers::NotFoundDriver>(driver_name, machine_name, store_path);
+}
+
+}  // namespace machine

@@ -1,0 +1,26 @@
+#pragma once
+
+// Child processes (scp, rsync, sshfs, ssh) and PATH look-ups.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace machine::process {
+
+struct Output {
+    int exit_status = 0;
+    std::string output;  // stdout and stderr through one pipe
+};
+
+// Runs argv (argv[0] looked up on PATH) with this process's stdin/stdout/stderr; returns its exit status
+// (128 + signal when killed). Throws Error if it can't be started.
+[[nodiscard]] int run_attached(const std::vector<std::string>& argv);
+// Feeds `input`, captures stdout+stderr.
+[[nodiscard]] Output run_captured(const std::vector<std::string>& argv, std::string_view input = {});
+// Full path of an executable on PATH.
+[[nodiscard]] std::optional<std::string> find_in_path(const std::string& name);
+[[nodiscard]] bool file_exists(const std::string& path);
+
+}  // namespace machine::process
