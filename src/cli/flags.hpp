@@ -4,9 +4,11 @@
 // CLI11 cannot express Go's rules (single-dash long names, `Cannot use two forms of the same flag`, argument
 // reordering, help layout through text/tabwriter), so the CLI layer parses with this small module instead.
 
+#include <cstddef>
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace machine::cli {
@@ -20,11 +22,16 @@ struct FlagDef {
     std::string default_string;
     long long default_int = 0;
     std::vector<std::string> default_slice;  // slices: never shown in help
+    // env_var may list several variables separated by `,` (codegangsta: the first non-empty one is used).
 };
 
 class ParsedFlags {
-public:
+  public:
     // Lookups by any of the flag's names; a name that was never declared throws std::logic_error.
+    // Scalars convert the way codegangsta's lookups do (string() of an int flag is its decimal text,
+    // integer() of a string flag is its Atoi value or 0, boolean() of a string flag is its ParseBool value or
+    // false); strings() of a non-slice flag throws std::logic_error. A slice starts as the env list (when its
+    // env var is non-empty) or default_slice, and command-line values are appended to it.
     [[nodiscard]] bool boolean(const std::string& name) const;
     [[nodiscard]] std::string string(const std::string& name) const;
     [[nodiscard]] long long integer(const std::string& name) const;
@@ -46,12 +53,13 @@ public:
 
 // A Go-style parse error; what() is the text Go prints (e.g. "flag provided but not defined: -bogus").
 class FlagError : public std::runtime_error {
-public:
+  public:
     enum class Kind { Generic, TwoForms };
-    FlagError(const std::string& message, Kind kind = Kind::Generic) : std::runtime_error(message), m_kind(kind) {}
+    FlagError(const std::string& message, Kind kind = Kind::Generic)
+        : std::runtime_error(message), m_kind(kind) {}
     [[nodiscard]] Kind kind() const noexcept { return m_kind; }
 
-private:
+  private:
     Kind m_kind;
 };
 
@@ -61,9 +69,17 @@ struct ParseResult {
     bool help_requested = false;    // -h / --help / -help given (implicit flag, never listed in help)
 };
 
+// codegangsta's argument reordering (cli.md §1.5 steps 1-3): args[firstFlag:terminator] + the words before
+// firstFlag + args[terminator:]. args does not include the command name.
+[[nodiscard]] std::vector<std::string> reorder_args(const std::vector<std::string>& args);
+
 // Parses args (not including the command name) against defs. Env-var defaults are applied first
 // (cli.md §1.5). With `reorder`, codegangsta's argument reordering is done first (all commands but create's
 // first pass and ssh). Go stops at the first non-flag word or after `--`. Throws FlagError.
+// An implicit bool flag `help, h` is declared after defs (unless defs declare those names); it takes part in
+// the "two forms" check (`-h --help` is that error) and `-h=false` leaves help_requested false. Like
+// codegangsta, a "two forms" conflict among the flags seen before a parse error is reported instead of that
+// error. A name declared twice throws std::logic_error (Go panics).
 [[nodiscard]] ParseResult parse_flags(const std::vector<FlagDef>& defs, const std::vector<std::string>& args,
                                       bool reorder);
 
@@ -83,10 +99,24 @@ struct AppCommand {
     std::string name;
     std::string usage;
 };
-// `docker-machine --help` text (cli.md §1.6). app_name is basename(argv[0]).
+// `docker-machine --help` text (cli.md §1.6). app_name is basename(argv[0]). storage_default (when non-empty)
+// replaces the default shown for the `storage-path` flag. Flags named `help` or `version` in global_flags are
+// skipped: codegangsta always lists its own `--help, -h` then `--version, -v` last.
 [[nodiscard]] std::string render_app_help(const std::string& app_name, const std::string& storage_default,
                                           const std::vector<FlagDef>& global_flags,
-                                          const std::vector<AppCommand>& commands);
+                                          const std::vector<AppCommand>& commands,
+                                          const std::string& version = "0.16.2, build bd45ab13");
+
+// Go text/tabwriter with flags 0 (no AlignRight, DiscardEmptyColumns, ...): cells end at '\t' or '\v', lines
+// at '\n' or '\f'; text after the last tab of a line is not part of a column; widths count runes; text
+// between two '\xff' (tabwriter.Escape) is one unsplittable run whose escapes are kept but not counted.
+struct TabwriterOptions {
+    int minwidth = 0;
+    int tabwidth = 8;
+    int padding = 1;
+    char padchar = '\t';
+};
+[[nodiscard]] std::string tabwrite(std::string_view text, const TabwriterOptions& options);
 
 // Go text/tabwriter, help flavour (minwidth 0, tabwidth 8, padding 1, pad TAB).
 [[nodiscard]] std::string tabwrite_help(const std::string& text);
@@ -95,5 +125,13 @@ struct AppCommand {
 
 // Go's strconv.ParseBool.
 [[nodiscard]] bool parse_go_bool(const std::string& text, bool& value);
+
+// Go's strconv.ParseInt(text, 0, 64): base from the prefix (0x/0X hex, 0b/0B binary, 0o/0O or a bare leading
+// 0 octal) and `_` digit separators, as Go >= 1.13. On failure returns false and, when `error` is not null,
+// stores Go's text, e.g. `strconv.ParseInt: parsing "abc": invalid syntax` or `...: value out of range`.
+[[nodiscard]] bool parse_go_int(const std::string& text, long long& value, std::string* error = nullptr);
+
+// Go's utf8.RuneCountInString: each byte of an invalid sequence counts as one rune.
+[[nodiscard]] std::size_t rune_count(std::string_view text);
 
 }  // namespace machine::cli

@@ -129,9 +129,25 @@ void sort_items(std::vector<HostListItem>& items) {
         std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
         return out;
     };
-    std::stable_sort(items.begin(), items.end(), [&](const HostListItem& a, const HostListItem& b) {
-        return natural_less(lower(a.name), lower(b.name));
-    });
+    // Upstream sorts unique lower-cased names with Go's sort.Sort (natural_sort reproduces its order even
+    // where the comparison is inconsistent); names that differ only by case stay together, in input order.
+    std::vector<std::string> keys;
+    for (const auto& item : items) {
+        keys.push_back(lower(item.name));
+    }
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    natural_sort(keys);
+    std::vector<HostListItem> sorted;
+    sorted.reserve(items.size());
+    for (const auto& key : keys) {
+        for (auto& item : items) {
+            if (lower(item.name) == key) {
+                sorted.push_back(std::move(item));
+            }
+        }
+    }
+    items = std::move(sorted);
 }
 
 std::string go_duration(std::chrono::milliseconds duration) {

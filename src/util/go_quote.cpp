@@ -27,16 +27,22 @@ std::size_t decode_utf8(std::string_view text, std::size_t i, char32_t& rune) {
     return length;
 }
 
-// Go's unicode.IsPrint, approximated: control characters and the unassigned/format ranges commonly met.
-bool is_printable(char32_t rune) {
-    if (rune < 0x20 || (rune >= 0x7F && rune < 0xA0) || rune == 0xAD) {
+// Go's unicode.IsPrint for non-ASCII runes, without the tables of unassigned code points: the space
+// separators, format characters, private use areas and non-characters are not printable.
+bool is_printable(char32_t r) {
+    if (r < 0x80) {
+        return r >= 0x20 && r < 0x7F;
+    }
+    if (r <= 0xA0 || r == 0xAD || r == 0x061C || r == 0x06DD || r == 0x070F || r == 0x180E || r == 0x1680 ||
+        r == 0x3000 || r == 0xFEFF || r == 0x110BD || r == 0xE0001) {
         return false;
     }
-    if ((rune >= 0x200B && rune <= 0x200F) || (rune >= 0x2028 && rune <= 0x202E) ||
-        (rune >= 0x2060 && rune <= 0x206F) || rune == 0xFEFF || (rune >= 0xFFF9 && rune <= 0xFFFB)) {
+    if ((r >= 0x2000 && r <= 0x200F) || (r >= 0x2028 && r <= 0x202F) || (r >= 0x205F && r <= 0x206F) ||
+        (r >= 0xD800 && r <= 0xF8FF) || (r >= 0xFFF0 && r <= 0xFFFB) || (r >= 0x1BCA0 && r <= 0x1BCA3) ||
+        (r >= 0x1D173 && r <= 0x1D17A) || (r >= 0xE0020 && r <= 0xE007F) || r >= 0xF0000) {
         return false;
     }
-    return true;
+    return (r & 0xFFFE) != 0xFFFE;  // U+xFFFE and U+xFFFF are non-characters in every plane
 }
 
 }  // namespace
