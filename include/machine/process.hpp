@@ -17,7 +17,9 @@ struct Output {
 // Runs argv (argv[0] looked up on PATH) with this process's stdin/stdout/stderr; returns its exit status
 // (128 + signal when killed). Throws Error if it can't be started.
 [[nodiscard]] int run_attached(const std::vector<std::string>& argv);
-// Feeds `input`, captures stdout+stderr.
+// Runs argv with stdin/stdout/stderr on /dev/null.
+[[nodiscard]] int run_silent(const std::vector<std::string>& argv);
+// Feeds `input` to stdin (then EOF) and captures stdout+stderr through one pipe.
 [[nodiscard]] Output run_captured(const std::vector<std::string>& argv, std::string_view input = {});
 // Full path of an executable on PATH.
 [[nodiscard]] std::optional<std::string> find_in_path(const std::string& name);
