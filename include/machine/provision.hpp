@@ -1,6 +1,8 @@
 #pragma once
 
-// Provisioning of a created host over SSH (certs-and-provisioning.md §4-§6).
+// Provisioning of a created host over SSH (certs-and-provisioning.md §4-§7). Every remote command of one call
+// goes through the machine's one cached SSH connection (machine_ssh.hpp); `native_ssh` is the CLI's
+// --native-ssh choice and is passed on to set_native_ssh(). The implementation lives in src/provision/.
 
 #include <string>
 
@@ -15,14 +17,16 @@ namespace machine {
 // Throws Error with upstream's "Error creating machine: ..." texts.
 void provision_new_host(Host& host, bool native_ssh);
 
-// Re-provisioning (`provision`, `regenerate-certs`): detect the OS and run the full provisioning with the stored
-// options; `with_swarm` false uses an empty swarm configuration (regenerate-certs).
+// Re-provisioning (`provision`, `regenerate-certs`): detect the OS and run the full provisioning with the
+// stored options; `with_swarm` false uses an empty swarm configuration (regenerate-certs).
 void reprovision_host(Host& host, bool native_ssh, bool with_swarm);
 
 // "Wait for Docker" after start and restart: detect the provisioner, then poll the daemon port over SSH.
 void wait_for_docker(Host& host, bool native_ssh);
 
-// `upgrade` of one machine.
+// `upgrade` of one machine (§6): starts it if needed, detects the provisioner, queries the daemon version
+// ("Unable to query docker version: ..."), then either purges docker-engine and re-provisions (<= 1.13.1) or
+// upgrades the docker package and restarts the service.
 void upgrade_host(Host& host, bool native_ssh);
 
 }  // namespace machine

@@ -145,7 +145,7 @@ tmpl::Value go_strings(const std::vector<std::string>& values) {
 }
 
 tmpl::Value swarm_options_value(const SwarmOptions& s) {
-    tmpl::Value::Struct value{"swarm.Options", {}};
+    tmpl::Value::Struct value{"*swarm.Options", {}};
     auto add = [&](const char* name, tmpl::Value field) {
         value.fields.push_back({name, std::make_shared<const tmpl::Value>(std::move(field))});
     };
@@ -167,7 +167,7 @@ tmpl::Value swarm_options_value(const SwarmOptions& s) {
 }
 
 tmpl::Value engine_options_value(const EngineOptions& e) {
-    tmpl::Value::Struct value{"engine.Options", {}};
+    tmpl::Value::Struct value{"*engine.Options", {}};
     auto add = [&](const char* name, tmpl::Value field) {
         value.fields.push_back({name, std::make_shared<const tmpl::Value>(std::move(field))});
     };
@@ -192,7 +192,6 @@ tmpl::Value item_value(const HostListItem& item) {
     auto add = [&](const char* name, tmpl::Value field) {
         value.fields.push_back({name, std::make_shared<const tmpl::Value>(std::move(field))});
     };
-    // A nil *Options prints as <nil> in Go templates.
     add("Name", item.name);
     add("Active", item.active);
     add("ActiveHost", item.active_host);
@@ -200,9 +199,11 @@ tmpl::Value item_value(const HostListItem& item) {
     add("DriverName", item.driver_name);
     add("State", std::string(state_name(item.state)));
     add("URL", item.url);
-    add("SwarmOptions", item.swarm_options ? swarm_options_value(*item.swarm_options) : tmpl::Value("<nil>"));
+    add("SwarmOptions", item.swarm_options ? swarm_options_value(*item.swarm_options)
+                                          : tmpl::Value(tmpl::Value::NilPointer{"*swarm.Options"}));
     add("Swarm", item.swarm);
-    add("EngineOptions", item.engine_options ? engine_options_value(*item.engine_options) : tmpl::Value("<nil>"));
+    add("EngineOptions", item.engine_options ? engine_options_value(*item.engine_options)
+                                            : tmpl::Value(tmpl::Value::NilPointer{"*engine.Options"}));
     add("Error", item.error);
     add("DockerVersion", item.docker_version);
     add("ResponseTime", go_duration(item.response_time));

@@ -72,7 +72,7 @@ std::string go_quote(std::string_view text) {
             default:
                 if (is_printable(rune)) {
                     out.append(text.substr(i, length));
-                } else if (rune < 0x80) {
+                } else if (rune < 0x20) {
                     std::snprintf(buffer, sizeof buffer, "\\x%02x", static_cast<unsigned>(rune));
                     out += buffer;
                 } else if (rune < 0x10000) {

@@ -117,12 +117,14 @@ TEST(RemoteCopy, ScpCommandAsUpstream) {
               "scp -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=quiet -3 -r /tmp/foo "
               "user@1.2.3.4:/home/docker/foo");
     auto rsync = scp_command(local("/tmp/foo"), keyless, true, false, true);
-    ASSERT_EQ(rsync.size(), 6u);
+    ASSERT_EQ(rsync.size(), 7u);
     EXPECT_EQ(rsync[0], "rsync");
     EXPECT_EQ(rsync[1], "--progress");
     EXPECT_EQ(rsync[2], "-e");
     EXPECT_EQ(rsync[3], "ssh -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=quiet");
     EXPECT_EQ(rsync[4], "-r");
+    EXPECT_EQ(rsync[5], "/tmp/foo");
+    EXPECT_EQ(rsync[6], "user@1.2.3.4:/home/docker/foo");
     EXPECT_EQ(join(scp_command(local("/a"), keyless, false, true, false)),
               "scp -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=quiet -3 -q /a "
               "user@1.2.3.4:/home/docker/foo");

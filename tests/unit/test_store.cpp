@@ -110,7 +110,7 @@ TEST(ConfigCodec, RawDriverIsDroppedAndUnknownDriverLoadsAsPlaceholder) {
 }
 
 TEST(ConfigCodec, MigratesV0FlatFile) {
-    DecodedHost decoded = decode_host("old0", fixture("v0_virtualbox.json"));
+    DecodedHost decoded = decode_host("old0", fixture("v0_none.json"));
     EXPECT_TRUE(decoded.migrated);
     const Host& host = *decoded.host;
     EXPECT_EQ(host.options.auth.cert_dir, "/home/u/.docker/machine/certs");
