@@ -32,32 +32,16 @@ class Machine:
             "MACHINE_STORAGE_PATH": str(store),
         }
 
-    def __call__(self, *args, stdin=None, env=None, argv0=None, timeout=60):
+    def __call__(self, *args, stdin=None, env=None, argv0="docker-machine", timeout=60):
+        """Runs the binary with argv[0] as a user typing `docker-machine` would give it."""
         full_env = dict(self.env)
-        if env:
-            for key, value in env.items():
-                if value is None:
-                    full_env.pop(key, None)
-                else:
-                    full_env[key] = value
-        argv = [str(BINARY), *args]
-        completed = subprocess.run(
-            argv,
-            input=stdin if stdin is not None else "",
-            capture_output=True,
-            text=True,
-            env=full_env,
-            timeout=timeout,
-            executable=str(BINARY),
-        ) if argv0 is None else subprocess.run(
-            [argv0, *args],
-            input=stdin if stdin is not None else "",
-            capture_output=True,
-            text=True,
-            env=full_env,
-            timeout=timeout,
-            executable=str(BINARY),
-        )
+        for key, value in (env or {}).items():
+            if value is None:
+                full_env.pop(key, None)
+            else:
+                full_env[key] = value
+        completed = subprocess.run([argv0, *args], input=stdin if stdin is not None else "", capture_output=True,
+                                   text=True, env=full_env, timeout=timeout, executable=str(BINARY))
         return Result(completed)
 
     def create_none(self, name, url="tcp://127.0.0.1:2376", *extra):

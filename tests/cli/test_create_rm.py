@@ -74,8 +74,7 @@ def test_first_create_output_and_files(dm):
 
 
 def dm_binary():
-    from conftest import BINARY
-    return str(BINARY)
+    return "docker-machine"
 
 
 def test_config_json_records_flags(dm):
@@ -122,11 +121,17 @@ def test_tls_global_flags_are_recorded(dm, tmp_path):
     certs = dm.store / "certs"
     result = dm("--tls-ca-cert", str(certs / "ca.pem"), "--tls-client-cert", str(tmp_path / "cert.pem"),
                 "create", "-d", "none", "--url", "tcp://1.2.3.4:2376", "m")
+    # The default client key exists already: upstream refuses to overwrite it.
+    assert (result.code, result.err) == (1, "Error generating certificates: client key already exists\n")
+    result = dm("--tls-ca-cert", str(certs / "ca.pem"), "--tls-client-cert", str(tmp_path / "cert.pem"),
+                "--tls-client-key", str(tmp_path / "key.pem"), "create", "-d", "none", "--url",
+                "tcp://1.2.3.4:2376", "m")
     assert result.code == 0, result
     assert f"Creating client certificate: {tmp_path / 'cert.pem'}" in result.out
     auth = json.loads(dm.config_path("m").read_text())["HostOptions"]["AuthOptions"]
     assert auth["ClientCertPath"] == str(tmp_path / "cert.pem")
-    assert auth["ClientKeyPath"] == str(certs / "key.pem")
+    assert auth["ClientKeyPath"] == str(tmp_path / "key.pem")
+    assert auth["CaCertPath"] == str(certs / "ca.pem")
 
 
 def test_existing_machine(dm):

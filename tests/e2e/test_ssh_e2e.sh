@@ -272,5 +272,5 @@ expect_eq "no ssh master process left behind" "" "$(pgrep -af "ControlPath=$TMPD
 
 echo
 for line in "${SUMMARY[@]}"; do echo "  $line"; done
-echo "passed: $PASS, failed: $FAIL"
+echo "ssh-e2e: $PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]
