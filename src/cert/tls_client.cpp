@@ -1,5 +1,9 @@
 #include "cert/tls_client.hpp"
 
+#include <mutex>
+
+#include <map>
+
 #include <arpa/inet.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -209,9 +213,9 @@ bool contains(const char* text, const char* part) {
 
 template <class Value>
 void set_option(CURL* curl, CURLoption option, Value value) {
-    CURLcode result = curl_easy_setopt(curl, option, value);
+    CURLcode result = curl_api().easy_setopt(curl, option, value);
     if (result != CURLE_OK) {
-        throw Error(std::string("configuring libcurl failed: ") + curl_easy_strerror(result));
+        throw Error(std::string("configuring libcurl failed: ") + curl_api().easy_strerror(result));
     }
 }
 
@@ -257,14 +261,10 @@ HostPort split_host_port(const std::string& host_port) {
     return HostPort{host, host_port.substr(colon + 1)};
 }
 
-TlsClientMaterial load_tls_client_material(const TlsClientFiles& files) {
-    log::debug("Reading CA certificate from " + files.ca_cert);
-    std::string ca_pem = read_file(files.ca_cert);
-    log::debug("Reading client certificate from " + files.client_cert);
-    std::string cert_pem = read_file(files.client_cert);
-    log::debug("Reading client key from " + files.client_key);
-    std::string key_pem = read_file(files.client_key);
+namespace {
 
+TlsClientMaterial parse_tls_client_material(const std::string& ca_pem, const std::string& cert_pem,
+                                            const std::string& key_pem) {
     TlsClientMaterial material;
     material.roots = parse_certificate_pool(ca_pem);
     if (sk_X509_num(material.roots.get()) == 0) {
@@ -282,6 +282,31 @@ TlsClientMaterial load_tls_client_material(const TlsClientFiles& files) {
     material.roots_pem = bio_contents(bio.get());
     material.client = parse_x509_key_pair(cert_pem, key_pem);
     return material;
+}
+
+}  // namespace
+
+std::shared_ptr<const TlsClientMaterial> load_tls_client_material(const TlsClientFiles& files) {
+    log::debug("Reading CA certificate from " + files.ca_cert);
+    std::string ca_pem = read_file(files.ca_cert);
+    log::debug("Reading client certificate from " + files.client_cert);
+    std::string cert_pem = read_file(files.client_cert);
+    log::debug("Reading client key from " + files.client_key);
+    std::string key_pem = read_file(files.client_key);
+
+    // Keyed by content, not path: a file rewritten meanwhile (regenerate-certs) is parsed anew. The lock is held
+    // while parsing so that threads asking for the same material at once wait for one parse.
+    static std::mutex cache_mutex;
+    static std::map<std::string, std::shared_ptr<const TlsClientMaterial>> cache;
+    std::string key = ca_pem + '\0' + cert_pem + '\0' + key_pem;
+    std::lock_guard lock(cache_mutex);
+    auto found = cache.find(key);
+    if (found == cache.end()) {
+        auto material =
+            std::make_shared<const TlsClientMaterial>(parse_tls_client_material(ca_pem, cert_pem, key_pem));
+        found = cache.emplace(std::move(key), std::move(material)).first;
+    }
+    return found->second;
 }
 
 TlsTransfer::TlsTransfer(const TlsClientMaterial& material, const std::string& host_port,
@@ -321,7 +346,7 @@ std::optional<TransferFailure> TlsTransfer::perform() {
     m_tls_started = false;
     m_verify_error.clear();
     m_remote_alert = -1;
-    CURLcode code = curl_easy_perform(m_curl.get());
+    CURLcode code = curl_api().easy_perform(m_curl.get());
     if (code == CURLE_OK) {
         return std::nullopt;
     }
@@ -402,13 +427,13 @@ TransferFailure TlsTransfer::describe_failure(CURLcode code) const {
     if (m_remote_alert >= 0) {
         return {Kind::Other, "remote error: tls: " + go_alert_text(m_remote_alert)};
     }
-    const char* detail = m_error_buffer[0] != '\0' ? m_error_buffer : curl_easy_strerror(code);
+    const char* detail = m_error_buffer[0] != '\0' ? m_error_buffer : curl_api().easy_strerror(code);
     switch (code) {
         case CURLE_COULDNT_RESOLVE_HOST:
             return {Kind::Other, "dial tcp: lookup " + m_host + ": no such host"};
         case CURLE_COULDNT_CONNECT: {
             long os_error = 0;
-            curl_easy_getinfo(m_curl.get(), CURLINFO_OS_ERRNO, &os_error);
+            curl_api().easy_getinfo(m_curl.get(), CURLINFO_OS_ERRNO, &os_error);
             if (os_error == ECONNREFUSED) {
                 return {Kind::ConnectionRefused, "dial tcp " + m_host_port + ": connect: connection refused"};
             }
@@ -426,7 +451,7 @@ TransferFailure TlsTransfer::describe_failure(CURLcode code) const {
                 return {Kind::DialTimeout, "dial tcp " + m_host_port + ": i/o timeout"};
             }
             curl_off_t handshake_done = 0;
-            curl_easy_getinfo(m_curl.get(), CURLINFO_APPCONNECT_TIME_T, &handshake_done);
+            curl_api().easy_getinfo(m_curl.get(), CURLINFO_APPCONNECT_TIME_T, &handshake_done);
             if (handshake_done == 0) {
                 return {Kind::HandshakeTimeout, "tls: DialWithDialer timed out"};
             }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <memory>
+
 // Mutual TLS through libcurl, configured and verified the way docker-machine 0.16.2's Go tls.Config was, with
 // failures worded as Go words them (they reach users through `env`, `config`, `ls`, `version`, `create`).
 
@@ -35,7 +37,9 @@ struct TlsClientMaterial {
 // Reads the CA, client certificate and client key (in that order) and checks them as Go does
 // (CertPool.AppendCertsFromPEM, tls.X509KeyPair). Throws Error: the read error ("open <path>: ..."),
 // "There was an error reading certificate" (no usable CA certificate), or the key pair error.
-[[nodiscard]] TlsClientMaterial load_tls_client_material(const TlsClientFiles& files);
+// Parsed material is shared, read-only, by every transfer of the process that uses the same file contents:
+// `ls` over many machines of one store parses the (slow to decode) key once instead of once per machine.
+[[nodiscard]] std::shared_ptr<const TlsClientMaterial> load_tls_client_material(const TlsClientFiles& files);
 
 struct TransferFailure {
     enum class Kind { ConnectionRefused, DialTimeout, HandshakeTimeout, ResponseTimeout, Other };

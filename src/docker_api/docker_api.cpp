@@ -5,6 +5,8 @@
 #include <cctype>
 #include <optional>
 
+#include <memory>
+
 #include "cert/curl_handles.hpp"
 #include "cert/tls_client.hpp"
 #include "machine/error.hpp"
@@ -65,9 +67,9 @@ size_t read_header(char* data, size_t size, size_t count, void* capture) {
 
 template <class Value>
 void set_option(CURL* curl, CURLoption option, Value value) {
-    CURLcode result = curl_easy_setopt(curl, option, value);
+    CURLcode result = cert::curl_api().easy_setopt(curl, option, value);
     if (result != CURLE_OK) {
-        throw Error(std::string("configuring libcurl failed: ") + curl_easy_strerror(result));
+        throw Error(std::string("configuring libcurl failed: ") + cert::curl_api().easy_strerror(result));
     }
 }
 
@@ -76,7 +78,7 @@ Response perform_request(const std::string& url, const cert::TlsClientFiles& fil
                          std::chrono::milliseconds connect_timeout,
                          std::optional<std::chrono::milliseconds> total_timeout) {
     std::string host_port = host_port_of(url);
-    cert::TlsClientMaterial material;
+    std::shared_ptr<const cert::TlsClientMaterial> material;
     try {
         material = cert::load_tls_client_material(files);
         (void)cert::split_host_port(host_port);
@@ -84,7 +86,7 @@ Response perform_request(const std::string& url, const cert::TlsClientFiles& fil
         throw Error(std::string("Unable to read TLS config: ") + error.what());
     }
 
-    cert::TlsTransfer transfer(material, host_port, path, connect_timeout);
+    cert::TlsTransfer transfer(*material, host_port, path, connect_timeout);
     CURL* curl = transfer.handle();
     Capture capture;
     set_option(curl, CURLOPT_WRITEFUNCTION, &write_body);
@@ -95,8 +97,8 @@ Response perform_request(const std::string& url, const cert::TlsClientFiles& fil
         set_option(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(total_timeout->count()));
     }
     // As upstream's dockerclient: every request is JSON; no "Expect: 100-continue" round trip.
-    cert::CurlSlistPtr headers(curl_slist_append(nullptr, "Content-Type: application/json"));
-    headers.reset(curl_slist_append(headers.release(), "Expect:"));
+    cert::CurlSlistPtr headers(cert::curl_api().slist_append(nullptr, "Content-Type: application/json"));
+    headers.reset(cert::curl_api().slist_append(headers.release(), "Expect:"));
     if (!headers) {
         throw Error("configuring libcurl failed");
     }
@@ -127,7 +129,7 @@ Response perform_request(const std::string& url, const cert::TlsClientFiles& fil
         throw Error(go_operation(method) + " " + transfer.url() + ": " + text);
     }
     Response response;
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+    cert::curl_api().easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
     response.body = std::move(capture.body);
     response.status_text =
         capture.status_text.empty() ? std::to_string(response.status) : capture.status_text;

@@ -38,12 +38,12 @@ def test_create_env_run_container_and_follow_ups(machine, docker_host, tmp_path)
     assert "provider=generic" in info.out and "team=e2e" in info.out
 
     ls = machine("ls")
-    assert re.search(rf"^m1 +- +generic +Running +tcp://{re.escape(docker_host.ip)}:2376 +v\d+\.\d+\.\d+ *$",
+    assert re.search(rf"^m1 +- +generic +Running +tcp://{re.escape(docker_host.ip)}:2376 +v\d+\.\d+\.\d+\S* *$",
                      ls.out, re.M), ls
     assert machine("status", "m1").out == "Running\n"
     assert machine("url", "m1").out == f"tcp://{docker_host.ip}:2376\n"
     assert machine("ip", "m1").out == f"{docker_host.ip}\n"
-    assert re.fullmatch(r"\d+\.\d+\.\d+\n", machine("version", "m1").out)
+    assert re.fullmatch(r"\d+\.\d+\.\d+\S*\n", machine("version", "m1").out)
     config = machine("config", "m1")
     assert config.code == 0, config
     assert config.out.endswith(f"-H=tcp://{docker_host.ip}:2376\n")
