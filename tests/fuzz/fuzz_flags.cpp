@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/flags.hpp"
+#include "machine/go_quote.hpp"
 #include "machine/natural_sort.hpp"
 
 namespace {
@@ -64,7 +65,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // The same bytes as tab-writer input and as names to sort.
     (void)machine::cli::tabwrite_help(input);
     (void)machine::cli::tabwrite_table(input);
-    (void)machine::cli::go_quote(input);
+    (void)machine::go_quote(input);
     machine::natural_sort(args);
     return 0;
 }
