@@ -1,3 +1,16 @@
+// Drivers under construction register themselves here once their header exists.
+#if __has_include("drivers/amazonec2/amazonec2_driver.hpp")
+#include "drivers/amazonec2/amazonec2_driver.hpp"
+#define MACHINE_HAS_AMAZONEC2 1
+#endif
+#if __has_include("drivers/azure/azure_driver.hpp")
+#include "drivers/azure/azure_driver.hpp"
+#define MACHINE_HAS_AZURE 1
+#endif
+#if __has_include("drivers/digitalocean/digitalocean_driver.hpp")
+#include "drivers/digitalocean/digitalocean_driver.hpp"
+#define MACHINE_HAS_DIGITALOCEAN 1
+#endif
 #include "drivers/generic/generic_driver.hpp"
 #include "drivers/none/none_driver.hpp"
 #include "drivers/not_found_driver.hpp"
@@ -9,6 +22,15 @@ namespace machine {
 
 const std::vector<DriverInfo>& builtin_drivers() {
     static const std::vector<DriverInfo> k_drivers = {
+#ifdef MACHINE_HAS_AMAZONEC2
+        {"amazonec2", &drivers::Amazonec2Driver::make},
+#endif
+#ifdef MACHINE_HAS_AZURE
+        {"azure", &drivers::AzureDriver::make},
+#endif
+#ifdef MACHINE_HAS_DIGITALOCEAN
+        {"digitalocean", &drivers::DigitalOceanDriver::make},
+#endif
         {"generic", &drivers::GenericDriver::make},
         {"none", &drivers::NoneDriver::make},
     };
