@@ -36,6 +36,10 @@ void generate_signed_cert(const std::string& cert_path, const std::string& key_p
 // NotAfter of the PEM certificate at path; throws machine::Error ("Failed to decode PEM data", ...).
 [[nodiscard]] std::chrono::system_clock::time_point not_after(const std::string& cert_path);
 
+// Starts generating an RSA key in the background; the next certificate generated takes it instead of making
+// its own. Provisioning calls it before its SSH round trips so the ~0.1-0.5 s of key generation overlaps them.
+void start_key_generation();
+
 struct BootstrapPaths {
     std::string cert_dir;
     std::string ca_cert;

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <ctime>
+#include <future>
+#include <mutex>
 #include <optional>
 
 #include "cert/key_pair.hpp"
@@ -29,12 +31,25 @@ constexpr mode_t k_cert_mode = 0644;
     throw Error(what + ": " + openssl_error_text());
 }
 
-EvpPkeyPtr generate_rsa_key() {
+EvpPkeyPtr new_rsa_key() {
     EvpPkeyPtr key(EVP_RSA_gen(k_rsa_bits));
     if (!key) {
         throw_openssl("generating RSA key failed");
     }
     return key;
+}
+
+// A key being generated ahead of need (start_key_generation), taken by the next certificate.
+std::mutex g_prefetch_mutex;
+std::future<EvpPkeyPtr> g_prefetched_key;
+
+EvpPkeyPtr generate_rsa_key() {
+    std::future<EvpPkeyPtr> prefetched;
+    {
+        std::lock_guard lock(g_prefetch_mutex);
+        prefetched = std::move(g_prefetched_key);
+    }
+    return prefetched.valid() ? prefetched.get() : new_rsa_key();
 }
 
 // Upstream: time.Date(y, m, d, h, min-5, 0, 0, time.Local), i.e. local wall-clock minute minus 5 minutes.
@@ -292,6 +307,13 @@ Clock::time_point not_after(const std::string& cert_path) {
         throw Error("x509: malformed validity");
     }
     return Clock::from_time_t(timegm(&expiry));
+}
+
+void start_key_generation() {
+    std::lock_guard lock(g_prefetch_mutex);
+    if (!g_prefetched_key.valid()) {
+        g_prefetched_key = std::async(std::launch::async, new_rsa_key);
+    }
 }
 
 }  // namespace machine::cert

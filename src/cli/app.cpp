@@ -142,9 +142,15 @@ int dispatch(Context& context, const std::vector<std::string>& args) {
             std::cout << app_help(context.app_name, commands) << std::flush;
             return 0;
         }
-        Command* command = find_command(commands, context.command_args.front());
+        const std::string& topic = context.command_args.front();
+        if (topic == "help" || topic == "h") {
+            std::cout << render_command_help({"help", "Shows a list of commands or help for one command", "", {}})
+                      << std::flush;
+            return 0;
+        }
+        Command* command = find_command(commands, topic);
         if (command == nullptr) {
-            unknown_command(context, context.command_args.front());
+            unknown_command(context, topic);
         }
         std::cout << command->Command::help_text(context) << std::flush;
         return 0;

@@ -35,11 +35,12 @@ public:
         };
     }
     int run(Context& context, const ParseResult& parsed) override {
-        auto names = names_or_default(context, parsed.args);
+        // Upstream asks before it looks at the arguments.
         if (!parsed.flags.boolean("force") &&
             !confirm("Regenerate TLS machine certs?  Warning: this is irreversible. (y/n): ")) {
             return 0;
         }
+        auto names = names_or_default(context, parsed.args);
         log::info("Regenerating TLS certificates");
         bool client_certs = parsed.flags.boolean("client-certs");
         run_action(context, names, [&](Host& host) {

@@ -55,11 +55,11 @@ public:
     std::string description() const override { return k_multi_description; }
     int run(Context& context, const ParseResult& parsed) override {
         run_action(context, names_or_default(context, parsed.args), [&](Host& host) {
+            log::info("Restarting " + go_quote(host.name) + "...");
             State state = host.driver->state();
             if (state == State::Stopped) {
                 transition_start(host);
             } else if (state == State::Running) {
-                log::info("Restarting " + go_quote(host.name) + "...");
                 host.driver->restart();
                 wait_for_state(host, State::Running);
             } else {

@@ -20,10 +20,9 @@ namespace machine::cli {
 namespace {
 
 
-// Go 1.13 added the 0b / 0o prefixes and `_` digit separators to ParseInt(s, 0, ...). They are accepted
-// (0b101 = 5) as the project decided, although a Go 1.12 build (cli.md §1.5 says 0.16.2 used Go 1.12 wording)
-// would reject both as invalid syntax: flip this to get Go 1.12's rules.
-constexpr bool k_go113_number_syntax = false;  // 0.16.2 was built with Go 1.12
+// Go 1.13 added the 0b / 0o prefixes and `_` digit separators to ParseInt(s, 0, ...). docker-machine 0.16.2 was
+// built with Go 1.12, which rejects both as invalid syntax, so they are off.
+constexpr bool k_go113_number_syntax = false;
 
 // ---- Go strconv helpers ----
 

@@ -3,6 +3,8 @@
 
 #include "machine/provision.hpp"
 
+#include "machine/cert.hpp"
+
 #include <chrono>
 
 #include "machine/connection.hpp"
@@ -38,11 +40,13 @@ bool needs_provisioning(const std::string& driver_name) {
 }
 
 void provision_new_host(Host& host, bool native_ssh) {
+    cert::start_key_generation();  // the server key, made while SSH round trips run
     provision::run_create_provisioning(env_for(host, native_ssh), host.options,
                                        [&host] { (void)check_connection(host, /*swarm=*/false); });
 }
 
 void reprovision_host(Host& host, bool native_ssh, bool with_swarm) {
+    cert::start_key_generation();
     provision::run_reprovision(env_for(host, native_ssh), host.options, with_swarm);
 }
 

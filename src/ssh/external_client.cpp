@@ -51,7 +51,7 @@ std::vector<std::string> external_ssh_args(const Endpoint& endpoint, const Exter
     } else {
         args.insert(args.end(),
                     {"-o", "ControlMaster=auto", "-o", "ControlPath=" + ssh_option_path(options.control_path),
-                     "-o", "ControlPersist=yes"});
+                     "-o", "ControlPersist=60"});
     }
     args.insert(args.end(),
                 {"-o", "LogLevel=quiet", "-o", "PasswordAuthentication=no", "-o", "ServerAliveInterval=60"});

@@ -151,7 +151,7 @@ TEST(SshExternalArgs, ControlMasterReplacesUpstreamsNoSharing) {
                           "-o",
                           "ControlPath=/tmp/machine-ssh-abc/cm",
                           "-o",
-                          "ControlPersist=yes",
+                          "ControlPersist=60",
                           "-o",
                           "LogLevel=quiet"};
     ASSERT_GE(args.size(), expected_head.size());
