@@ -34,6 +34,8 @@ class Result:
 class TestHost:
     """One disposable Debian 12 host (sshd + dockerd) in its own network namespace."""
 
+    __test__ = False  # not a test class, despite its name
+
     def __init__(self, name, index, mode="docker", address=None):
         self.name = name
         self.index = index

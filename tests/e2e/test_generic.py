@@ -92,6 +92,29 @@ def test_create_env_run_container_and_follow_ups(machine, docker_host, tmp_path)
     assert not machine_dir.exists()
 
 
+def test_scp_between_two_machines_and_mount(machine, docker_host, tmp_path):
+    second = TestHost("e2esecond", 15).up()
+    try:
+        assert create(machine, docker_host, "src").code == 0
+        assert create(machine, second, "dst").code == 0
+        assert machine("ssh", "src", "echo from-src > /tmp/copy.txt").code == 0
+        copied = machine("scp", "src:/tmp/copy.txt", "dst:/tmp/copied.txt")
+        assert copied.code == 0, copied
+        assert machine("ssh", "dst", "cat", "/tmp/copied.txt").out == "from-src\n"
+
+        mount_point = tmp_path / "mnt"
+        mount_point.mkdir()
+        mounted = machine("mount", "src:/tmp", str(mount_point))
+        assert mounted.code == 0, mounted
+        try:
+            assert (mount_point / "copy.txt").read_text() == "from-src\n"
+        finally:
+            assert machine("mount", "-u", "src:/tmp", str(mount_point)).code == 0
+        assert not (mount_point / "copy.txt").exists()
+    finally:
+        second.down()
+
+
 def test_changed_host_key_is_refused(machine, docker_host):
     assert create(machine, docker_host, "pinned").code == 0
     known_hosts = machine.store / "machines" / "pinned" / "known_hosts"
