@@ -13,7 +13,9 @@
 #include "machine/go_quote.hpp"
 #include "machine/log.hpp"
 #include "machine/net.hpp"
+#include "machine/ssh.hpp"
 #include "provision/daemon_port.hpp"
+#include "provision/shell_safety.hpp"
 #include "provision/swarm.hpp"
 
 namespace machine::provision {
@@ -202,7 +204,7 @@ void Provisioner::begin(const SwarmOptions& swarm, const AuthOptions& auth, cons
 }
 
 void Provisioner::install_docker_generic(const std::string& install_url) {
-    const std::string command = "if ! type docker; then curl -sSL " + install_url + " | sh -; fi";
+    const std::string command = "if ! type docker; then curl -sSL " + shell_word(install_url) + " | sh -; fi";
     try {
         ssh_command(command);
     } catch (const Error& error) {
@@ -290,8 +292,9 @@ void Provisioner::configure_auth() {
     DockerOptions options = generate_docker_options(docker_port);
 
     log::info("Setting Docker configuration on the remote daemon...");
-    ssh_command("sudo mkdir -p " + go_path::dir(options.path) + " && printf %s \"" + options.text +
-                "\" | sudo tee " + options.path);
+    // Single-quoted: the remote shell must not expand anything the user put into engine options.
+    ssh_command("sudo mkdir -p " + go_path::dir(options.path) + " && printf %s " +
+                ssh::shell_quote(double_quoted_literal(options.text)) + " | sudo tee " + options.path);
 
     service("docker", ServiceAction::Start);
     wait_for_daemon_port(docker_port);

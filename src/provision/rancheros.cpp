@@ -2,6 +2,7 @@
 
 #include "machine/error.hpp"
 #include "machine/log.hpp"
+#include "provision/shell_safety.hpp"
 #include "provision/provisioner.hpp"
 
 namespace machine::provision {
@@ -45,7 +46,7 @@ public:
         if (m_engine.install_url != k_default_install_url) {
             log::debug("Selecting docker engine: " + m_engine.install_url);
             try {
-                ssh_command("wget -O- " + m_engine.install_url + " | sh -");
+                ssh_command("wget -O- " + shell_word(m_engine.install_url) + " | sh -");
             } catch (const Error& error) {
                 // Upstream's SSH layer returns an empty output with the error.
                 throw Error(std::string("error selecting docker: (") + error.what() + ") ");

@@ -115,6 +115,20 @@ def test_scp_between_two_machines_and_mount(machine, docker_host, tmp_path):
         second.down()
 
 
+def test_hostile_engine_options_are_data_not_commands(machine, docker_host):
+    """Engine options travel as data: the drop-in on the host holds them literally. (Upstream's double-quoted
+    transport let the remote shell run them while writing the file.) The kit's systemctl stand-in expands
+    command substitutions when it starts dockerd, unlike systemd, so only the file is checked here."""
+    label = "evil=$(touch /tmp/injected)"
+    env = "X=`touch /tmp/injected`"
+    result = create(machine, docker_host, "hostile", KEY_ED25519, "--engine-label", label, "--engine-env", env)
+    assert result.code == 0, result
+    drop_in = machine("ssh", "hostile", "cat", "/etc/systemd/system/docker.service.d/10-machine.conf").out
+    assert f"--label {label} " in drop_in, drop_in
+    assert env in drop_in, drop_in
+    assert machine("rm", "-y", "hostile").code == 0
+
+
 def test_changed_host_key_is_refused(machine, docker_host):
     assert create(machine, docker_host, "pinned").code == 0
     known_hosts = machine.store / "machines" / "pinned" / "known_hosts"

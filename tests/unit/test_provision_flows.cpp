@@ -20,6 +20,8 @@
 #include "provision/detection.hpp"
 #include "provision/flows.hpp"
 #include "provision/provisioner.hpp"
+#include "provision/shell_safety.hpp"
+#include "machine/ssh.hpp"
 
 namespace {
 
@@ -28,6 +30,34 @@ using machine::Error;
 using machine::HostOptions;
 using machine::State;
 using namespace machine::provision;
+
+// How an options file travels: the text upstream put in `printf %s "<text>"`, as the literal the remote shell
+// made of it, single-quoted so that nothing in it is expanded remotely.
+std::string options_command(const std::string& directory, const std::string& double_quoted_text,
+                            const std::string& file) {
+    return "sudo mkdir -p " + directory + " && printf %s " +
+           machine::ssh::shell_quote(double_quoted_literal(double_quoted_text)) + " | sudo tee " + file;
+}
+
+// The file content of an options command ("" when `command` is not one), undoing the single quotes.
+std::string written_options(const std::string& command, const std::string& file) {
+    auto start = command.find(" && printf %s '");
+    std::string suffix = "' | sudo tee " + file;
+    if (command.rfind("sudo mkdir -p ", 0) != 0 || start == std::string::npos || !command.ends_with(suffix)) {
+        return "";
+    }
+    std::string quoted = command.substr(start + 15, command.size() - suffix.size() - start - 15);
+    std::string content;
+    for (std::size_t i = 0; i < quoted.size(); ++i) {
+        if (quoted.compare(i, 4, "'\\''") == 0) {
+            content.push_back('\'');
+            i += 3;
+        } else {
+            content.push_back(quoted[i]);
+        }
+    }
+    return content;
+}
 using namespace std::chrono_literals;
 
 constexpr const char* k_ubuntu_xenial =
@@ -211,14 +241,12 @@ protected:
     }
 
     std::string systemd_options_command(const std::string& daemon) {
-        return "sudo mkdir -p /etc/systemd/system/docker.service.d && printf %s \"[Service]\nExecStart=\n"
-               "ExecStart=" +
-               daemon +
-               " -H tcp://0.0.0.0:2376 -H unix:///var/run/docker.sock --storage-driver overlay2 --tlsverify "
-               "--tlscacert /etc/docker/ca.pem --tlscert /etc/docker/server.pem --tlskey "
-               "/etc/docker/server-key.pem "
-               "--label provider=generic \nEnvironment=\n\" | sudo tee "
-               "/etc/systemd/system/docker.service.d/10-machine.conf";
+        return options_command("/etc/systemd/system/docker.service.d",
+                               "[Service]\nExecStart=\nExecStart=" + daemon +
+                                   " -H tcp://0.0.0.0:2376 -H unix:///var/run/docker.sock --storage-driver overlay2 "
+                                   "--tlsverify --tlscacert /etc/docker/ca.pem --tlscert /etc/docker/server.pem "
+                                   "--tlskey /etc/docker/server-key.pem --label provider=generic \nEnvironment=\n",
+                               "/etc/systemd/system/docker.service.d/10-machine.conf");
     }
 
     // The captured ubuntu(systemd) command list of §5.5 (plus the dockerd probe), after `cat
@@ -453,10 +481,9 @@ TEST_F(ProvisionFlows, UbuntuUpstartUsesServiceAndDockerOpts) {
     EXPECT_FALSE(has("docker --version"));
     bool options_written = false;
     for (const std::string& command : commands) {
-        if (command.rfind(
-                "sudo mkdir -p /etc/default && printf %s \"\nDOCKER_OPTS='\n-H tcp://0.0.0.0:2376\n", 0) ==
-            0) {
-            options_written = command.ends_with("\n'\n\n\" | sudo tee /etc/default/docker");
+        std::string content = written_options(command, "/etc/default/docker");
+        if (content.rfind("\nDOCKER_OPTS='\n-H tcp://0.0.0.0:2376\n", 0) == 0) {
+            options_written = content.ends_with("\n'\n\n");
         }
     }
     EXPECT_TRUE(options_written);
@@ -721,12 +748,12 @@ TEST_F(ProvisionFlows, EngineOptionsReachTheDropIn) {
         return std::find(commands.begin(), commands.end(), command) != commands.end();
     };
     EXPECT_TRUE(has("if ! type docker; then curl -sSL https://test.docker.com | sh -; fi"));
-    EXPECT_TRUE(has(
-        "sudo mkdir -p /etc/systemd/system/docker.service.d && printf %s \"[Service]\nExecStart=\n"
-        "ExecStart=/usr/bin/dockerd -H tcp://0.0.0.0:2376 -H unix:///var/run/docker.sock --storage-driver "
-        "devicemapper --tlsverify --tlscacert /etc/docker/ca.pem --tlscert /etc/docker/server.pem --tlskey "
-        "/etc/docker/server-key.pem --label env=prod --label provider=generic \nEnvironment=\"FOO=bar\" "
-        "\n\" | sudo tee /etc/systemd/system/docker.service.d/10-machine.conf"));
+    EXPECT_TRUE(has(options_command(
+        "/etc/systemd/system/docker.service.d",
+        "[Service]\nExecStart=\nExecStart=/usr/bin/dockerd -H tcp://0.0.0.0:2376 -H unix:///var/run/docker.sock "
+        "--storage-driver devicemapper --tlsverify --tlscacert /etc/docker/ca.pem --tlscert /etc/docker/server.pem "
+        "--tlskey /etc/docker/server-key.pem --label env=prod --label provider=generic \nEnvironment=\"FOO=bar\" \n",
+        "/etc/systemd/system/docker.service.d/10-machine.conf")));
 }
 
 TEST_F(ProvisionFlows, CustomDaemonPortFromDriverUrl) {
@@ -832,12 +859,11 @@ TEST_F(ProvisionFlows, CoreOsWritesItsDropIn) {
     EXPECT_EQ(commands[4], "sudo mkdir -p /etc/docker");
     bool drop_in = false;
     for (const std::string& command : commands) {
-        drop_in =
-            drop_in || command.rfind(
-                           "sudo mkdir -p /etc/systemd/system/docker.service.d && printf %s \"[Service]\n"
-                           "Environment=TMPDIR=/var/tmp\nExecStart=\nExecStart=/usr/lib/coreos/dockerd  "
-                           "--host=unix:///var/run/docker.sock --host=tcp://0.0.0.0:2376 ",
-                           0) == 0;
+        drop_in = drop_in ||
+                  written_options(command, "/etc/systemd/system/docker.service.d/10-machine.conf")
+                          .rfind("[Service]\nEnvironment=TMPDIR=/var/tmp\nExecStart=\nExecStart=/usr/lib/coreos/dockerd  "
+                                 "--host=unix:///var/run/docker.sock --host=tcp://0.0.0.0:2376 ",
+                                 0) == 0;
     }
     EXPECT_TRUE(drop_in);
     EXPECT_EQ(commands.back(), k_listening_sockets_command);
@@ -877,9 +903,8 @@ TEST_F(ProvisionFlows, RancherOsProvisioning) {
     for (const std::string& command : commands) {
         options_written =
             options_written ||
-            (command.rfind("sudo mkdir -p /var/lib/rancher/conf && printf %s \"\nDOCKER_OPTS='\n", 0) == 0 &&
-             command.find("--storage-driver overlay\n") != std::string::npos &&
-             command.ends_with("\" | sudo tee /var/lib/rancher/conf/docker"));
+            (written_options(command, "/var/lib/rancher/conf/docker").rfind("\nDOCKER_OPTS='\n", 0) == 0 &&
+             command.find("--storage-driver overlay\n") != std::string::npos);
     }
     EXPECT_TRUE(options_written);
     EXPECT_NE(std::find(commands.begin(), commands.end(),
@@ -925,8 +950,7 @@ TEST_F(ProvisionFlows, Boot2DockerWaitsForTheDaemonFirst) {
     for (const std::string& command : commands) {
         profile =
             profile ||
-            (command.rfind("sudo mkdir -p /var/lib/boot2docker && printf %s \"\nEXTRA_ARGS='\n", 0) == 0 &&
-             command.ends_with("\" | sudo tee /var/lib/boot2docker/profile"));
+            written_options(command, "/var/lib/boot2docker/profile").rfind("\nEXTRA_ARGS='\n", 0) == 0;
     }
     EXPECT_TRUE(profile);
     EXPECT_EQ(commands.back(), k_listening_sockets_command);
