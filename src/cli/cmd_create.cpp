@@ -10,6 +10,7 @@
 #include "machine/cert.hpp"
 #include "machine/error.hpp"
 #include "machine/go_quote.hpp"
+#include "machine/health.hpp"
 #include "machine/log.hpp"
 #include "machine/provision.hpp"
 
@@ -21,16 +22,19 @@ constexpr int k_pre_create_exit_code = 3;
 std::vector<FlagDef> shared_create_flags() {
     return {
         string_flag({"driver", "d"}, "Driver to create machine with.", "virtualbox", "MACHINE_DRIVER"),
-        string_flag({"engine-install-url"}, "Custom URL to use for engine installation", "https://get.docker.com",
-                    "MACHINE_DOCKER_INSTALL_URL"),
-        slice_flag({"engine-opt"}, "Specify arbitrary flags to include with the created engine in the form flag=value"),
-        slice_flag({"engine-insecure-registry"}, "Specify insecure registries to allow with the created engine"),
+        string_flag({"engine-install-url"}, "Custom URL to use for engine installation",
+                    "https://get.docker.com", "MACHINE_DOCKER_INSTALL_URL"),
+        slice_flag({"engine-opt"},
+                   "Specify arbitrary flags to include with the created engine in the form flag=value"),
+        slice_flag({"engine-insecure-registry"},
+                   "Specify insecure registries to allow with the created engine"),
         slice_flag({"engine-registry-mirror"}, "Specify registry mirrors to use", "ENGINE_REGISTRY_MIRROR"),
         slice_flag({"engine-label"}, "Specify labels for the created engine"),
         string_flag({"engine-storage-driver"}, "Specify a storage driver to use with the engine"),
         slice_flag({"engine-env"}, "Specify environment variables to set in the engine"),
         bool_flag({"swarm"}, "Configure Machine to join a Swarm cluster"),
-        string_flag({"swarm-image"}, "Specify Docker image to use for Swarm", "swarm:latest", "MACHINE_SWARM_IMAGE"),
+        string_flag({"swarm-image"}, "Specify Docker image to use for Swarm", "swarm:latest",
+                    "MACHINE_SWARM_IMAGE"),
         bool_flag({"swarm-master"}, "Configure Machine to be a Swarm master"),
         string_flag({"swarm-discovery"}, "Discovery service to use with Swarm"),
         string_flag({"swarm-strategy"}, "Define a default scheduling strategy for Swarm", "spread"),
@@ -49,7 +53,9 @@ FlagDef to_flag_def(const FlagSpec& spec) {
     def.usage = spec.usage;
     def.env_var = spec.env_var;
     switch (spec.kind) {
-        case FlagSpec::Kind::Bool: def.kind = FlagDef::Kind::Bool; break;
+        case FlagSpec::Kind::Bool:
+            def.kind = FlagDef::Kind::Bool;
+            break;
         case FlagSpec::Kind::String:
             def.kind = FlagDef::Kind::String;
             def.default_string = spec.default_string;
@@ -88,18 +94,32 @@ FlagValues driver_flag_values(const std::vector<FlagSpec>& driver_flags, const P
     FlagValues values;
     for (const auto& spec : driver_flags) {
         switch (spec.kind) {
-            case FlagSpec::Kind::Bool: values.set(spec.name, false); break;
-            case FlagSpec::Kind::String: values.set(spec.name, spec.default_string); break;
-            case FlagSpec::Kind::Int: values.set(spec.name, spec.default_int); break;
-            case FlagSpec::Kind::StringSlice: values.set(spec.name, spec.default_slice); break;
+            case FlagSpec::Kind::Bool:
+                values.set(spec.name, false);
+                break;
+            case FlagSpec::Kind::String:
+                values.set(spec.name, spec.default_string);
+                break;
+            case FlagSpec::Kind::Int:
+                values.set(spec.name, spec.default_int);
+                break;
+            case FlagSpec::Kind::StringSlice:
+                values.set(spec.name, spec.default_slice);
+                break;
         }
     }
     for (const auto& entry : parsed.entries) {
         const std::string& name = entry.def.names.front();
         switch (entry.def.kind) {
-            case FlagDef::Kind::Bool: values.set(name, entry.value_bool); break;
-            case FlagDef::Kind::String: values.set(name, entry.value_string); break;
-            case FlagDef::Kind::Int: values.set(name, entry.value_int); break;
+            case FlagDef::Kind::Bool:
+                values.set(name, entry.value_bool);
+                break;
+            case FlagDef::Kind::String:
+                values.set(name, entry.value_string);
+                break;
+            case FlagDef::Kind::Int:
+                values.set(name, entry.value_int);
+                break;
             case FlagDef::Kind::StringSlice:
                 if (entry.set) {
                     values.set(name, entry.value_slice);
@@ -149,7 +169,8 @@ public:
         try {
             parsed = parse_flags(m_all_flags, context.command_args, /*reorder=*/true);
         } catch (const FlagError& error) {
-            std::string first_line = error.kind() == FlagError::Kind::TwoForms ? error.what() : "Incorrect Usage.";
+            std::string first_line =
+                error.kind() == FlagError::Kind::TwoForms ? error.what() : "Incorrect Usage.";
             std::cout << first_line << "\n\n" << help_text(context) << std::flush;
             throw Error(error.what());
         }
@@ -179,12 +200,15 @@ private:
         }
         const std::string& name = parsed.args.front();
         if (!is_valid_machine_name(name)) {
-            throw Error("Error creating machine: Invalid hostname specified. Allowed hostname chars are: 0-9a-zA-Z . -");
+            throw Error(
+                "Error creating machine: Invalid hostname specified. Allowed hostname chars are: 0-9a-zA-Z . "
+                "-");
         }
         std::string discovery = flags.string("swarm-discovery");
         static const std::regex k_discovery_pattern("[^:]*://.*");
         if (!discovery.empty() && !std::regex_search(discovery, k_discovery_pattern)) {
-            throw Error("Error parsing swarm discovery: Swarm Discovery URL was in the wrong format: " + discovery);
+            throw Error("Error parsing swarm discovery: Swarm Discovery URL was in the wrong format: " +
+                        discovery);
         }
 
         Store& store = *context.store;
@@ -204,7 +228,8 @@ private:
         try {
             host->driver->set_config_from_flags(driver_flag_values(driver_flags, flags));
         } catch (const Error& error) {
-            throw Error(std::string("Error setting machine configuration from flags provided: ") + error.what());
+            throw Error(std::string("Error setting machine configuration from flags provided: ") +
+                        error.what());
         }
 
         try {
@@ -216,6 +241,9 @@ private:
             throw Error(std::string("Error generating certificates: ") + error.what());
         }
 
+        for (const auto& warning : health::store_permission_warnings(store)) {
+            log::error(warning);
+        }
         log::info("Running pre-create checks...");
         try {
             host->driver->pre_create_check();
@@ -225,7 +253,8 @@ private:
         try {
             store.save(*host);
         } catch (const Error& error) {
-            throw Error(std::string("Error saving host to store before attempting creation: ") + error.what());
+            throw Error(std::string("Error saving host to store before attempting creation: ") +
+                        error.what());
         }
 
         log::info("Creating machine...");
@@ -238,8 +267,10 @@ private:
         try {
             store.save(*host);
         } catch (const Error& error) {
-            throw Error(std::string("Error creating machine: Error saving host to store after attempting creation: ") +
-                        error.what());
+            throw Error(
+                std::string(
+                    "Error creating machine: Error saving host to store after attempting creation: ") +
+                error.what());
         }
 
         if (needs_provisioning(host->driver_name)) {
@@ -250,9 +281,10 @@ private:
                 throw Error(std::string("Error attempting to save store: ") + error.what());
             }
         }
-        log::info("To see how to connect your Docker Client to the Docker Engine running on this virtual machine, "
-                  "run: " +
-                  context.argv0 + " env " + name);
+        log::info(
+            "To see how to connect your Docker Client to the Docker Engine running on this virtual machine, "
+            "run: " +
+            context.argv0 + " env " + name);
         return 0;
     }
 
@@ -288,6 +320,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Command> make_create_command() { return std::make_unique<CreateCommand>(); }
+std::unique_ptr<Command> make_create_command() {
+    return std::make_unique<CreateCommand>();
+}
 
 }  // namespace machine::cli

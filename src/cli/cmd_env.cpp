@@ -1,3 +1,4 @@
+#include <chrono>
 #include <cstdlib>
 #include <iostream>
 
@@ -6,6 +7,7 @@
 #include "machine/connection.hpp"
 #include "machine/error.hpp"
 #include "machine/go_path.hpp"
+#include "machine/health.hpp"
 #include "machine/log.hpp"
 #include "machine/shell_env.hpp"
 
@@ -36,9 +38,10 @@ public:
     std::vector<FlagDef> flags() const override {
         return {
             bool_flag({"swarm"}, "Display the Swarm config instead of the Docker daemon"),
-            string_flag({"shell"},
-                        "Force environment to be configured for a specified shell: [fish, cmd, powershell, tcsh, "
-                        "emacs], default is auto-detect"),
+            string_flag(
+                {"shell"},
+                "Force environment to be configured for a specified shell: [fish, cmd, powershell, tcsh, "
+                "emacs], default is auto-detect"),
             bool_flag({"unset", "u"}, "Unset variables instead of setting them"),
             bool_flag({"no-proxy"}, "Add machine IP to NO_PROXY environment variable"),
         };
@@ -56,7 +59,8 @@ public:
             }
             shell = resolve_shell(parsed.flags.string("shell"));
             shell::LineFormat format = shell::unset_format(shell);
-            for (const char* variable : {"DOCKER_TLS_VERIFY", "DOCKER_HOST", "DOCKER_CERT_PATH", "DOCKER_MACHINE_NAME"}) {
+            for (const char* variable :
+                 {"DOCKER_TLS_VERIFY", "DOCKER_HOST", "DOCKER_CERT_PATH", "DOCKER_MACHINE_NAME"}) {
                 output += format.prefix + variable + format.delimiter + format.suffix;
             }
             if (no_proxy) {
@@ -72,6 +76,10 @@ public:
                 url = check_connection(*host, parsed.flags.boolean("swarm"));
             } catch (const Error& error) {
                 throw Error(std::string("Error checking TLS connection: ") + error.what());
+            }
+            for (const auto& warning :
+                 health::certificate_expiry_warnings({host.get()}, std::chrono::system_clock::now())) {
+                log::error(warning);  // stdout is eval-ed
             }
             shell = resolve_shell(parsed.flags.string("shell"));
             shell::LineFormat format = shell::set_format(shell);
@@ -109,9 +117,10 @@ private:
         }
         std::string detected = shell::detect_from_environment();
         if (detected.empty()) {
-            std::cout << "The default lines below are for a sh/bash shell, you can specify the shell you're using, "
-                         "with the --shell flag.\n\n"
-                      << std::flush;
+            std::cout
+                << "The default lines below are for a sh/bash shell, you can specify the shell you're using, "
+                   "with the --shell flag.\n\n"
+                << std::flush;
             throw Error("Error: Unknown shell");
         }
         return detected;
@@ -120,6 +129,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Command> make_env_command() { return std::make_unique<EnvCommand>(); }
+std::unique_ptr<Command> make_env_command() {
+    return std::make_unique<EnvCommand>();
+}
 
 }  // namespace machine::cli

@@ -6,6 +6,7 @@
 #include "cli/common.hpp"
 #include "cli/host_list.hpp"
 #include "machine/error.hpp"
+#include "machine/health.hpp"
 #include "machine/log.hpp"
 #include "machine/template.hpp"
 
@@ -31,7 +32,9 @@ std::string lower(std::string text) {
     return text;
 }
 
-bool equal_fold(const std::string& a, const std::string& b) { return lower(a) == lower(b); }
+bool equal_fold(const std::string& a, const std::string& b) {
+    return lower(a) == lower(b);
+}
 
 Filters parse_filters(const std::vector<std::string>& specs) {
     Filters filters;
@@ -96,10 +99,12 @@ std::vector<std::shared_ptr<Host>> filter_hosts(const std::vector<std::shared_pt
     auto masters = swarm_masters(hosts);
     std::vector<std::shared_ptr<Host>> kept;
     for (const auto& host : hosts) {
-        bool driver_ok = any_of(filters.driver, [&](const std::string& v) { return equal_fold(v, host->driver_name); });
+        bool driver_ok =
+            any_of(filters.driver, [&](const std::string& v) { return equal_fold(v, host->driver_name); });
         bool swarm_ok = any_of(filters.swarm, [&](const std::string& v) {
             auto master = masters.find(host->options.swarm.discovery);
-            return !host->options.swarm.discovery.empty() && master != masters.end() && equal_fold(v, master->second);
+            return !host->options.swarm.discovery.empty() && master != masters.end() &&
+                   equal_fold(v, master->second);
         });
         bool name_ok = filters.name.empty();
         for (const auto& pattern : name_patterns) {
@@ -112,23 +117,24 @@ std::vector<std::shared_ptr<Host>> filter_hosts(const std::vector<std::shared_pt
             }
             for (const auto& label : host->options.engine.labels) {
                 auto label_equals = label.find('=');
-                if (label_equals != std::string::npos && label.substr(0, label_equals) == v.substr(0, equals) &&
+                if (label_equals != std::string::npos &&
+                    label.substr(0, label_equals) == v.substr(0, equals) &&
                     equal_fold(label.substr(label_equals + 1), v.substr(equals + 1))) {
                     return true;
                 }
             }
             return false;
         });
-        bool state_ok = driver_ok && swarm_ok && name_ok && label_ok &&
-                        any_of(filters.state, [&](const std::string& v) {
-                            State state = State::Error;
-                            try {
-                                state = host->driver->state();
-                            } catch (const std::exception& error) {
-                                log::warn(error.what());
-                            }
-                            return equal_fold(v, std::string(state_name(state)));
-                        });
+        bool state_ok =
+            driver_ok && swarm_ok && name_ok && label_ok && any_of(filters.state, [&](const std::string& v) {
+                State state = State::Error;
+                try {
+                    state = host->driver->state();
+                } catch (const std::exception& error) {
+                    log::warn(error.what());
+                }
+                return equal_fold(v, std::string(state_name(state)));
+            });
         if (state_ok) {
             kept.push_back(host);
         }
@@ -200,10 +206,10 @@ tmpl::Value item_value(const HostListItem& item) {
     add("State", std::string(state_name(item.state)));
     add("URL", item.url);
     add("SwarmOptions", item.swarm_options ? swarm_options_value(*item.swarm_options)
-                                          : tmpl::Value(tmpl::Value::NilPointer{"*swarm.Options"}));
+                                           : tmpl::Value(tmpl::Value::NilPointer{"*swarm.Options"}));
     add("Swarm", item.swarm);
     add("EngineOptions", item.engine_options ? engine_options_value(*item.engine_options)
-                                            : tmpl::Value(tmpl::Value::NilPointer{"*engine.Options"}));
+                                             : tmpl::Value(tmpl::Value::NilPointer{"*engine.Options"}));
     add("Error", item.error);
     add("DockerVersion", item.docker_version);
     add("ResponseTime", go_duration(item.response_time));
@@ -239,6 +245,21 @@ std::string replace_all(std::string text, const std::string& from, const std::st
     return text;
 }
 
+// On stderr, so that what scripts read from stdout is unchanged.
+void warn_about_store_and_certificates(const Store& store, const std::vector<std::shared_ptr<Host>>& hosts) {
+    std::vector<const Host*> checked;
+    for (const auto& host : hosts) {
+        checked.push_back(host.get());
+    }
+    for (const auto& warning : health::store_permission_warnings(store)) {
+        log::error(warning);
+    }
+    for (const auto& warning :
+         health::certificate_expiry_warnings(checked, std::chrono::system_clock::now())) {
+        log::error(warning);
+    }
+}
+
 class LsCommand final : public Command {
 public:
     std::string name() const override { return "ls"; }
@@ -256,6 +277,7 @@ public:
         Filters filters = parse_filters(parsed.flags.strings("filter"));
         LoadedHosts loaded = load_all_hosts(*context.store);
         auto hosts = filter_hosts(loaded.hosts, filters);
+        warn_about_store_and_certificates(*context.store, hosts);
 
         if (parsed.flags.boolean("quiet")) {
             for (const auto& host : hosts) {
@@ -309,7 +331,8 @@ public:
     }
 
 private:
-    static void fill_swarm_column(std::vector<HostListItem>& items, const std::vector<std::shared_ptr<Host>>& hosts) {
+    static void fill_swarm_column(std::vector<HostListItem>& items,
+                                  const std::vector<std::shared_ptr<Host>>& hosts) {
         auto masters = swarm_masters(hosts);
         std::map<std::string, const Host*> by_name;
         for (const auto& host : hosts) {
@@ -363,7 +386,11 @@ public:
 
 }  // namespace
 
-std::unique_ptr<Command> make_ls_command() { return std::make_unique<LsCommand>(); }
-std::unique_ptr<Command> make_active_command() { return std::make_unique<ActiveCommand>(); }
+std::unique_ptr<Command> make_ls_command() {
+    return std::make_unique<LsCommand>();
+}
+std::unique_ptr<Command> make_active_command() {
+    return std::make_unique<ActiveCommand>();
+}
 
 }  // namespace machine::cli

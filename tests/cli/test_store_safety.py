@@ -60,3 +60,28 @@ def test_sigkill_during_create_and_rm_never_corrupts(dm):
     assert result.out.startswith("NAME")
     # Every machine still lists: a directory killed before its first save shows its error row.
     assert len(result.out.splitlines()) == 1 + len([p for p in (dm.store / "machines").iterdir() if p.is_dir()])
+
+
+def test_open_store_permissions_are_warned_about_on_stderr(dm):
+    dm.create_none("m")
+    assert dm("ls", "-q").err == ""
+    os.chmod(dm.store, 0o755)
+    os.chmod(dm.store / "certs" / "key.pem", 0o644)
+    result = dm("ls", "-q")
+    assert result.out == "m\n"  # stdout unchanged
+    assert f"Warning: {dm.store} is open to other users (mode 0755); run: chmod 700 {dm.store}\n" in result.err
+    assert f"Warning: private key {dm.store}/certs/key.pem is readable by other users (mode 0644)" in result.err
+
+
+def test_certificates_close_to_expiry_are_reported(dm, tmp_path):
+    dm.create_none("m")
+    ca = dm.store / "certs" / "ca.pem"
+    short_lived = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/O=test",
+                                  "-days", "3", "-keyout", str(tmp_path / "k.pem"), "-out", str(ca)],
+                                 capture_output=True, text=True)
+    assert short_lived.returncode == 0, short_lived.stderr
+    result = dm("ls", "-q")
+    assert result.out == "m\n"
+    assert f"Warning: the CA certificate {ca} expires on " in result.err
+    assert "renews it once it has expired" in result.err
+    assert result.err.count("Warning: the CA certificate") == 1
