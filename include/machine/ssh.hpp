@@ -165,6 +165,10 @@ struct PinnedKey {
 [[nodiscard]] std::string format_command_error(const std::string& command, int exit_status,
                                                const std::string& output, bool tty_variant = false);
 
+// `text` with every PEM private key block replaced by "<REDACTED>" (certificates are kept): debug logs and
+// error messages show remote commands, and provisioning uploads the server's private key.
+[[nodiscard]] std::string redact_private_keys(std::string text);
+
 // Single-quotes `text` for a POSIX shell: abc -> 'abc', it's -> 'it'\''s'.
 [[nodiscard]] std::string shell_quote(std::string_view text);
 

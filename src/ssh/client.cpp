@@ -6,9 +6,9 @@
 #include "command_log.hpp"
 #include "external_client.hpp"
 #include "machine/log.hpp"
+#include "machine/process.hpp"
 #include "machine/ssh.hpp"
 #include "native_client.hpp"
-#include "machine/process.hpp"
 
 namespace machine::ssh {
 
@@ -18,11 +18,33 @@ CommandFailed::CommandFailed(std::string command, int exit_status, std::string o
       m_exit_status(exit_status),
       m_output(std::move(output)) {}
 
+std::string redact_private_keys(std::string text) {
+    static constexpr std::string_view k_begin = "-----BEGIN ";
+    static constexpr std::string_view k_private_end = " PRIVATE KEY-----";
+    for (std::size_t begin = text.find(k_begin); begin != std::string::npos;
+         begin = text.find(k_begin, begin)) {
+        std::size_t label_end = text.find("-----", begin + k_begin.size());
+        if (label_end == std::string::npos) {
+            break;
+        }
+        if (text.compare(label_end - k_private_end.size() + 5, k_private_end.size(), k_private_end) != 0) {
+            begin = label_end;  // a certificate: public, kept
+            continue;
+        }
+        std::size_t end = text.find("-----END ", label_end);
+        std::size_t end_of_end = end == std::string::npos ? std::string::npos : text.find("-----", end + 9);
+        std::size_t stop = end_of_end == std::string::npos ? text.size() : end_of_end + 5;
+        text.replace(begin, stop - begin, "<REDACTED>");
+        begin += 10;
+    }
+    return text;
+}
+
 std::string format_command_error(const std::string& command, int exit_status, const std::string& output,
                                  bool tty_variant) {
     return std::string(tty_variant ? "something went wrong running an SSH command" : "ssh command error:") +
-           "\ncommand : " + command + "\nerr     : exit status " + std::to_string(exit_status) +
-           "\noutput  : " + output;
+           "\ncommand : " + redact_private_keys(command) + "\nerr     : exit status " +
+           std::to_string(exit_status) + "\noutput  : " + redact_private_keys(output);
 }
 
 std::string shell_quote(std::string_view text) {
@@ -79,12 +101,12 @@ std::unique_ptr<Client> make_client(const Endpoint& endpoint, ClientKind kind) {
 namespace detail {
 
 void log_command_start(const std::string& command) {
-    log::debug("About to run SSH command:\n" + command);
+    log::debug("About to run SSH command:\n" + redact_private_keys(command));
 }
 
 void log_command_end(const CommandResult& result) {
     std::string err = result.exit_status == 0 ? "<nil>" : "exit status " + std::to_string(result.exit_status);
-    log::debug("SSH cmd err, output: " + err + ": " + result.output);
+    log::debug("SSH cmd err, output: " + err + ": " + redact_private_keys(result.output));
 }
 
 }  // namespace detail

@@ -337,3 +337,15 @@ TEST(SshShellQuote, SingleQuotes) {
     EXPECT_EQ(ssh::shell_quote(""), "''");
     EXPECT_EQ(ssh::shell_quote("it's $HOME"), "'it'\\''s $HOME'");
 }
+
+TEST(SshRedaction, PrivateKeysAreRedactedCertificatesKept) {
+    std::string certificate = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+    std::string key = "-----BEGIN RSA PRIVATE KEY-----\nMIIEow\nabc\n-----END RSA PRIVATE KEY-----\n";
+    EXPECT_EQ(machine::ssh::redact_private_keys("printf '%s' '" + key + "' | sudo tee k"),
+              "printf '%s' '<REDACTED>\n' | sudo tee k");
+    EXPECT_EQ(machine::ssh::redact_private_keys(certificate), certificate);
+    EXPECT_EQ(machine::ssh::redact_private_keys(certificate + key + "x"), certificate + "<REDACTED>\nx");
+    std::string error = machine::ssh::format_command_error("tee " + key, 1, key);
+    EXPECT_EQ(error.find("MIIEow"), std::string::npos);
+    EXPECT_EQ(machine::ssh::redact_private_keys("-----BEGIN OPENSSH PRIVATE KEY-----\nzz"), "<REDACTED>");
+}
