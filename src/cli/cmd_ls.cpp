@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <iostream>
 #include <map>
 #include <regex>
@@ -86,15 +87,55 @@ bool any_of(const std::vector<std::string>& values, Predicate predicate) {
     return false;
 }
 
+// Go's regexp (RE2) for `--filter name=`: the common syntax is shared with ECMAScript; a leading (?i) is
+// mapped to a case-insensitive match, and the usual syntax errors get Go's wording.
+std::regex compile_name_filter(const std::string& pattern) {
+    std::string body = pattern;
+    auto flags = std::regex::ECMAScript;
+    if (body.rfind("(?i)", 0) == 0) {
+        body = body.substr(4);
+        flags |= std::regex::icase;
+    }
+    if (!body.empty() && (body[0] == '*' || body[0] == '+' || body[0] == '?')) {
+        throw Error("error parsing regexp: missing argument to repetition operator: `" + body.substr(0, 1) +
+                    "`");
+    }
+    try {
+        return std::regex(body, flags);
+    } catch (const std::regex_error& error) {
+        std::string reason;
+        std::string fragment = pattern;
+        switch (error.code()) {
+            case std::regex_constants::error_brack:
+                reason = "missing closing ]";
+                fragment = pattern.substr(pattern.rfind('[') == std::string::npos ? 0 : pattern.rfind('['));
+                break;
+            case std::regex_constants::error_paren:
+                reason = std::count(pattern.begin(), pattern.end(), '(') >
+                                 std::count(pattern.begin(), pattern.end(), ')')
+                             ? "missing closing )"
+                             : "unexpected )";
+                break;
+            case std::regex_constants::error_badrepeat:
+                reason = "missing argument to repetition operator";
+                fragment = pattern.substr(pattern.find_first_of("*+?"), 1);
+                break;
+            case std::regex_constants::error_escape:
+                reason = "invalid escape sequence";
+                break;
+            default:
+                reason = "invalid or unsupported Perl syntax";
+                break;
+        }
+        throw Error("error parsing regexp: " + reason + ": `" + fragment + "`");
+    }
+}
+
 std::vector<std::shared_ptr<Host>> filter_hosts(const std::vector<std::shared_ptr<Host>>& hosts,
                                                 const Filters& filters) {
     std::vector<std::regex> name_patterns;
     for (const auto& pattern : filters.name) {
-        try {
-            name_patterns.emplace_back(pattern, std::regex::ECMAScript);
-        } catch (const std::regex_error&) {
-            throw Error("error parsing regexp: invalid or unsupported Perl syntax: `" + pattern + "`");
-        }
+        name_patterns.push_back(compile_name_filter(pattern));
     }
     auto masters = swarm_masters(hosts);
     std::vector<std::shared_ptr<Host>> kept;

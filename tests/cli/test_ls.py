@@ -149,3 +149,20 @@ def test_timeout_zero_marks_every_host(dm):
     dm.create_none("m", "tcp://127.0.0.1:1")
     line = rows(dm("ls", "-t", "0"))[1]
     assert re.match(r"m +none +Timeout", line), line
+
+
+@pytest.mark.parametrize("pattern, message", [
+    ("[", "error parsing regexp: missing closing ]: `[`"),
+    ("a(b", "error parsing regexp: missing closing ): `a(b`"),
+    ("*a", "error parsing regexp: missing argument to repetition operator: `*`"),
+])
+def test_invalid_name_regex_is_fatal_with_go_wording(dm, pattern, message):
+    dm.create_none("m")
+    result = dm("ls", "--filter", f"name={pattern}")
+    assert (result.code, result.out, result.err) == (1, "", message + "\n")
+
+
+def test_case_insensitive_name_filter(dm):
+    dm.create_none("Mixed")
+    assert dm("ls", "-q", "--filter", "name=(?i)mixed").out == "Mixed\n"
+    assert dm("ls", "-q", "--filter", "name=mixed").out == ""
