@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${1:-build}
+# ccache hits across clones of the repository (CI builds a fresh clone in another directory).
+export CCACHE_BASEDIR=$PWD CCACHE_NOHASHDIR=true
 shift || true
 generator=()
 command -v ninja >/dev/null 2>&1 && generator=(-G Ninja)

@@ -32,6 +32,10 @@ scripts/build.sh build
 run_step "unit tests" build/machine_unit_tests --gtest_brief=1
 run_step "CLI tests" env DOCKER_MACHINE_BIN="$PWD/build/docker-machine" /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/cli
 
+if [ -x tests/shell/run-shell-tests.sh ]; then
+    run_step "shell integration tests" tests/shell/run-shell-tests.sh "$PWD/build/docker-machine"
+fi
+
 if ! $quick; then
     if [ -x tests/e2e/run-e2e.sh ]; then
         run_step "end-to-end tests" tests/e2e/run-e2e.sh build/docker-machine
