@@ -12,7 +12,7 @@ build_packages=(
 test_packages=(
   openssl openssh-client openssh-server rsync sshfs fuse3 hyperfine time
   iproute2 iptables debootstrap util-linux procps psmisc curl
-  bash zsh fish tcsh tmux bash-completion shellcheck python3 python3-pytest clang libclang-rt-14-dev
+  bash zsh fish tcsh tmux bash-completion shellcheck python3 python3-pytest python3-yaml clang libclang-rt-14-dev
 )
 
 if [ "$(id -u)" -ne 0 ]; then
