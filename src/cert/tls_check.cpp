@@ -12,12 +12,9 @@ void check_tls_handshake(const std::string& host_port, const TlsClientFiles& fil
     } catch (const Error& error) {
         throw Error(std::string("dial tcp: ") + error.what());
     }
-    TlsTransfer transfer(*material, host_port, "/", timeout);
-    // Upstream's check is tls.DialWithDialer: connect and handshake, no HTTP request.
-    curl_api().easy_setopt(transfer.handle(), CURLOPT_CONNECT_ONLY, 1L);
-    if (auto failure = transfer.perform()) {
-        throw Error(failure->text);
-    }
+    // Upstream's check is tls.DialWithDialer: connect and handshake, no HTTP request. TransferError is a
+    // machine::Error whose text is Go's.
+    TlsConnection connection(*material, host_port, deadline_after(timeout));
 }
 
 }  // namespace machine::cert

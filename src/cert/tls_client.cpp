@@ -1,16 +1,16 @@
 #include "cert/tls_client.hpp"
 
-#include <mutex>
-
-#include <map>
-
 #include <arpa/inet.h>
 #include <openssl/err.h>
-#include <openssl/pem.h>
+#include <poll.h>
+#include <sys/socket.h>
 
 #include <cctype>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
+#include <map>
+#include <mutex>
 #include <utility>
 #include <vector>
 
@@ -20,6 +20,8 @@
 
 namespace machine::cert {
 namespace {
+
+using Kind = TransferError::Kind;
 
 bool is_ip_literal(const std::string& host) {
     unsigned char bytes[16];
@@ -207,16 +209,218 @@ std::string go_alert_text(int alert) {
     return "alert(" + std::to_string(alert) + ")";
 }
 
-bool contains(const char* text, const char* part) {
-    return std::strstr(text, part) != nullptr;
+// The ex_data index under which an SSL carries its connection's PeerState.
+int peer_state_index() {
+    static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+    return index;
 }
 
-template <class Value>
-void set_option(CURL* curl, CURLoption option, Value value) {
-    CURLcode result = curl_api().easy_setopt(curl, option, value);
-    if (result != CURLE_OK) {
-        throw Error(std::string("configuring libcurl failed: ") + curl_api().easy_strerror(result));
+// Go's Certificate.Verify against the material's roots and the connection's host, recording Go's error text.
+int verify_server(X509_STORE_CTX* store, void* /*unused*/) {
+    auto* ssl = static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+    auto* peer = static_cast<TlsConnection::PeerState*>(SSL_get_ex_data(ssl, peer_state_index()));
+    auto* material = static_cast<const TlsClientMaterial*>(SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl)));
+    X509_STORE_CTX_set0_trusted_stack(store, material->roots());
+    X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(store);
+    // Go trusts every pool certificate as an anchor, self-signed or not.
+    X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_PARTIAL_CHAIN);
+    X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+    const std::string& host = peer->host;
+    int name_set = is_ip_literal(host) ? X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str())
+                                       : X509_VERIFY_PARAM_set1_host(param, host.c_str(), host.size());
+    if (name_set != 1) {
+        peer->verify_error = "x509: cannot verify host name " + host;
+        X509_STORE_CTX_set_error(store, X509_V_ERR_UNSPECIFIED);
+        return 0;
     }
+
+    VerifyProblems problems;
+    X509_STORE_CTX_set_ex_data(store, verify_problems_index(), &problems);
+    X509_STORE_CTX_set_verify_cb(store, collect_verify_problem);
+    int verified = X509_verify_cert(store);
+    X509_STORE_CTX_set_ex_data(store, verify_problems_index(), nullptr);
+    if (verified == 1 && problems.empty()) {
+        return 1;
+    }
+    if (problems.empty()) {
+        int code = X509_STORE_CTX_get_error(store);
+        problems.push_back({code == X509_V_OK ? X509_V_ERR_UNSPECIFIED : code, 0});
+    }
+    auto [code, text] = go_verify_error(problems, X509_STORE_CTX_get0_cert(store), host);
+    peer->verify_error = text;
+    X509_STORE_CTX_set_error(store, code);
+    return 0;
+}
+
+// Remembers the fatal alert a server sends (Go reports "remote error: tls: <alert>").
+void observe_message(int write_p, int /*version*/, int content_type, const void* buf, size_t length,
+                     SSL* /*ssl*/, void* peer_state) {
+    constexpr unsigned char k_fatal = 2;
+    const auto* bytes = static_cast<const unsigned char*>(buf);
+    if (write_p == 0 && content_type == SSL3_RT_ALERT && length >= 2 && bytes[0] == k_fatal) {
+        static_cast<TlsConnection::PeerState*>(peer_state)->remote_alert = bytes[1];
+    }
+}
+
+// A BIO over the connection's non-blocking socket: as OpenSSL's socket BIO, but sending with MSG_NOSIGNAL so
+// that a server gone away is an EPIPE error, not a SIGPIPE killing the process, and remembering errno.
+TlsConnection::SocketState& socket_state(BIO* bio) {
+    return *static_cast<TlsConnection::SocketState*>(BIO_get_data(bio));
+}
+
+bool is_retryable(int error) {
+    return error == EAGAIN || error == EWOULDBLOCK || error == EINTR;
+}
+
+int socket_bio_write(BIO* bio, const char* data, int length) {
+    TlsConnection::SocketState& state = socket_state(bio);
+    BIO_clear_retry_flags(bio);
+    ssize_t sent = ::send(state.fd, data, static_cast<std::size_t>(length), MSG_NOSIGNAL);
+    if (sent < 0) {
+        if (is_retryable(errno)) {
+            BIO_set_retry_write(bio);
+        } else {
+            state.last_errno = errno;
+            state.last_errno_on_write = true;
+        }
+        return -1;
+    }
+    return static_cast<int>(sent);
+}
+
+int socket_bio_read(BIO* bio, char* data, int length) {
+    TlsConnection::SocketState& state = socket_state(bio);
+    BIO_clear_retry_flags(bio);
+    ssize_t received = ::recv(state.fd, data, static_cast<std::size_t>(length), 0);
+    if (received < 0) {
+        if (is_retryable(errno)) {
+            BIO_set_retry_read(bio);
+        } else {
+            state.last_errno = errno;
+            state.last_errno_on_write = false;
+        }
+        return -1;
+    }
+    if (received == 0) {
+        state.eof = true;
+    }
+    return static_cast<int>(received);
+}
+
+int socket_bio_puts(BIO* bio, const char* text) {
+    return socket_bio_write(bio, text, static_cast<int>(std::strlen(text)));
+}
+
+long socket_bio_ctrl(BIO* bio, int command, long /*number*/, void* /*pointer*/) {
+    switch (command) {
+        case BIO_CTRL_FLUSH:
+            return 1;
+        case BIO_CTRL_EOF:
+            return socket_state(bio).eof ? 1 : 0;
+        default:
+            return 0;
+    }
+}
+
+const BIO_METHOD* socket_bio_method() {
+    // Made once, kept for the life of the process.
+    static BIO_METHOD* const method = [] {
+        BIO_METHOD* made = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "machine socket");
+        if (made == nullptr || BIO_meth_set_write(made, socket_bio_write) != 1 ||
+            BIO_meth_set_read(made, socket_bio_read) != 1 || BIO_meth_set_puts(made, socket_bio_puts) != 1 ||
+            BIO_meth_set_ctrl(made, socket_bio_ctrl) != 1) {
+            return static_cast<BIO_METHOD*>(nullptr);
+        }
+        return made;
+    }();
+    if (method == nullptr) {
+        throw Error("tls: cannot make a socket BIO");
+    }
+    return method;
+}
+
+// Every queued OpenSSL error of this thread, oldest first; empties the queue.
+std::vector<unsigned long> take_openssl_errors() {
+    std::vector<unsigned long> errors;
+    while (unsigned long error = ERR_get_error()) {
+        errors.push_back(error);
+    }
+    return errors;
+}
+
+// What OpenSSL says when the server's first bytes are not a TLS record (a plain HTTP server, say).
+constexpr int k_not_tls_reasons[] = {
+    SSL_R_WRONG_VERSION_NUMBER,
+    SSL_R_PACKET_LENGTH_TOO_LONG,
+    SSL_R_HTTP_REQUEST,
+#ifdef SSL_R_RECORD_LAYER_FAILURE
+    SSL_R_RECORD_LAYER_FAILURE,
+#endif
+};
+
+template <class Reasons>
+bool has_ssl_reason(const std::vector<unsigned long>& errors, const Reasons& reasons) {
+    for (unsigned long error : errors) {
+        if (ERR_GET_LIB(error) != ERR_LIB_SSL) {
+            continue;
+        }
+        for (int reason : reasons) {
+            if (ERR_GET_REASON(error) == reason) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+std::string openssl_reason_text(const std::vector<unsigned long>& errors) {
+    for (unsigned long error : errors) {
+        if (const char* reason = ERR_reason_error_string(error)) {
+            return reason;
+        }
+    }
+    return "tls: handshake failure";
+}
+
+SslCtxPtr new_client_context(const TlsClientMaterial& material) {
+    auto fail = [] { return Error("tls: configuring the TLS client failed: " + openssl_error_text()); };
+    SslCtxPtr context(SSL_CTX_new(TLS_client_method()));
+    if (!context) {
+        throw fail();
+    }
+    SSL_CTX* raw = context.get();
+    const KeyPair& client = material.client();
+    // Go 1.12, upstream's toolchain, speaks at most TLS 1.2; under 1.3 a server rejecting the client
+    // certificate would only show after the handshake, and the connection check would wrongly pass.
+    if (SSL_CTX_set_max_proto_version(raw, TLS1_2_VERSION) != 1 ||
+        SSL_CTX_use_certificate(raw, client.chain.front().get()) != 1 ||
+        SSL_CTX_use_PrivateKey(raw, client.key.get()) != 1) {
+        throw fail();
+    }
+    for (std::size_t i = 1; i < client.chain.size(); ++i) {
+        if (SSL_CTX_add1_chain_cert(raw, client.chain[i].get()) != 1) {
+            throw fail();
+        }
+    }
+    // A resumed session would skip verification; no session is ever kept.
+    SSL_CTX_set_session_cache_mode(raw, SSL_SESS_CACHE_OFF);
+    SSL_CTX_set_mode(raw, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_RELEASE_BUFFERS);
+    SSL_CTX_set_app_data(raw, const_cast<TlsClientMaterial*>(&material));
+    // Trust exactly the machine's CA, never the system bundle: verify_server replaces OpenSSL's chain check.
+    SSL_CTX_set_verify(raw, SSL_VERIFY_PEER, nullptr);
+    SSL_CTX_set_cert_verify_callback(raw, verify_server, nullptr);
+    return context;
+}
+
+std::shared_ptr<const TlsClientMaterial> parse_tls_client_material(const std::string& ca_pem,
+                                                                   const std::string& cert_pem,
+                                                                   const std::string& key_pem) {
+    X509StackPtr roots = parse_certificate_pool(ca_pem);
+    if (sk_X509_num(roots.get()) == 0) {
+        throw Error("There was an error reading certificate");
+    }
+    return std::make_shared<const TlsClientMaterial>(std::move(roots),
+                                                     parse_x509_key_pair(cert_pem, key_pem));
 }
 
 }  // namespace
@@ -261,31 +465,6 @@ HostPort split_host_port(const std::string& host_port) {
     return HostPort{host, host_port.substr(colon + 1)};
 }
 
-namespace {
-
-TlsClientMaterial parse_tls_client_material(const std::string& ca_pem, const std::string& cert_pem,
-                                            const std::string& key_pem) {
-    TlsClientMaterial material;
-    material.roots = parse_certificate_pool(ca_pem);
-    if (sk_X509_num(material.roots.get()) == 0) {
-        throw Error("There was an error reading certificate");
-    }
-    BioPtr bio(BIO_new(BIO_s_mem()));
-    for (int i = 0; bio && i < sk_X509_num(material.roots.get()); ++i) {
-        if (PEM_write_bio_X509(bio.get(), sk_X509_value(material.roots.get(), i)) != 1) {
-            throw Error("encoding CA certificate failed: " + openssl_error_text());
-        }
-    }
-    if (!bio) {
-        throw Error(openssl_error_text());
-    }
-    material.roots_pem = bio_contents(bio.get());
-    material.client = parse_x509_key_pair(cert_pem, key_pem);
-    return material;
-}
-
-}  // namespace
-
 std::shared_ptr<const TlsClientMaterial> load_tls_client_material(const TlsClientFiles& files) {
     log::debug("Reading CA certificate from " + files.ca_cert);
     std::string ca_pem = read_file(files.ca_cert);
@@ -294,186 +473,154 @@ std::shared_ptr<const TlsClientMaterial> load_tls_client_material(const TlsClien
     log::debug("Reading client key from " + files.client_key);
     std::string key_pem = read_file(files.client_key);
 
-    // Keyed by content, not path: a file rewritten meanwhile (regenerate-certs) is parsed anew. The lock is held
-    // while parsing so that threads asking for the same material at once wait for one parse.
+    // Keyed by content, not path: a file rewritten meanwhile (regenerate-certs) is parsed anew. The lock is
+    // held while parsing so that threads asking for the same material at once wait for one parse.
     static std::mutex cache_mutex;
     static std::map<std::string, std::shared_ptr<const TlsClientMaterial>> cache;
     std::string key = ca_pem + '\0' + cert_pem + '\0' + key_pem;
     std::lock_guard lock(cache_mutex);
     auto found = cache.find(key);
     if (found == cache.end()) {
-        auto material =
-            std::make_shared<const TlsClientMaterial>(parse_tls_client_material(ca_pem, cert_pem, key_pem));
+        std::shared_ptr<const TlsClientMaterial> material =
+            parse_tls_client_material(ca_pem, cert_pem, key_pem);
         found = cache.emplace(std::move(key), std::move(material)).first;
     }
     return found->second;
 }
 
-TlsTransfer::TlsTransfer(const TlsClientMaterial& material, const std::string& host_port,
-                         const std::string& path, std::chrono::milliseconds connect_timeout)
-    : m_material(material),
-      m_host_port(host_port),
-      m_host(split_host_port(host_port).host),
-      m_url("https://" + host_port + path),
-      m_curl(new_curl_easy()) {
-    CURL* curl = m_curl.get();
-    set_option(curl, CURLOPT_URL, m_url.c_str());
-    set_option(curl, CURLOPT_ERRORBUFFER, m_error_buffer);
-    set_option(curl, CURLOPT_NOSIGNAL, 1L);  // we run in worker threads
-    set_option(curl, CURLOPT_PROXY, "");
-    set_option(curl, CURLOPT_NOPROXY, "*");
-    set_option(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connect_timeout.count()));
-    set_option(curl, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
-    set_option(curl, CURLOPT_SSL_VERIFYPEER, 1L);
-    set_option(curl, CURLOPT_SSL_VERIFYHOST, 2L);
-    // Trust exactly the machine's CA, never the system bundle (our verify callback enforces this as well).
-    set_option(curl, CURLOPT_CAINFO, static_cast<const char*>(nullptr));
-    set_option(curl, CURLOPT_CAPATH, static_cast<const char*>(nullptr));
-    curl_blob roots{const_cast<char*>(m_material.roots_pem.data()), m_material.roots_pem.size(),
-                    CURL_BLOB_COPY};
-    set_option(curl, CURLOPT_CAINFO_BLOB, &roots);
-    // Go 1.12, upstream's toolchain, speaks at most TLS 1.2; under 1.3 a server rejecting the client
-    // certificate would only show after the handshake, and the connection check would wrongly pass.
-    set_option(curl, CURLOPT_SSLVERSION,
-               static_cast<long>(CURL_SSLVERSION_DEFAULT) | static_cast<long>(CURL_SSLVERSION_MAX_TLSv1_2));
-    set_option(curl, CURLOPT_SSL_SESSIONID_CACHE, 0L);  // a resumed session would skip verification
-    set_option(curl, CURLOPT_SSL_CTX_FUNCTION, &TlsTransfer::configure_ssl_ctx);
-    set_option(curl, CURLOPT_SSL_CTX_DATA, static_cast<void*>(this));
-}
+TlsClientMaterial::TlsClientMaterial(X509StackPtr roots, KeyPair client)
+    : m_roots(std::move(roots)), m_client(std::move(client)) {}
 
-std::optional<TransferFailure> TlsTransfer::perform() {
-    m_error_buffer[0] = '\0';
-    m_tls_started = false;
-    m_verify_error.clear();
-    m_remote_alert = -1;
-    CURLcode code = curl_api().easy_perform(m_curl.get());
-    if (code == CURLE_OK) {
-        return std::nullopt;
+SSL_CTX* TlsClientMaterial::context() const {
+    std::lock_guard lock(m_context_mutex);
+    if (!m_context) {
+        m_context = new_client_context(*this);
     }
-    return describe_failure(code);
+    return m_context.get();
 }
 
-CURLcode TlsTransfer::configure_ssl_ctx(CURL* /*curl*/, void* ssl_ctx, void* self_pointer) {
-    auto* self = static_cast<TlsTransfer*>(self_pointer);
-    auto* context = static_cast<SSL_CTX*>(ssl_ctx);
-    self->m_tls_started = true;
-    const KeyPair& client = self->m_material.client;
-    if (SSL_CTX_set_max_proto_version(context, TLS1_2_VERSION) != 1 ||
-        SSL_CTX_use_certificate(context, client.chain.front().get()) != 1 ||
-        SSL_CTX_use_PrivateKey(context, client.key.get()) != 1) {
+TlsConnection::TlsConnection(const TlsClientMaterial& material, const std::string& host_port,
+                             Deadline deadline)
+    : m_host_port(host_port) {
+    HostPort parts = split_host_port(host_port);
+    m_peer.host = parts.host;
+    m_socket = dial_tcp(parts.host, parts.port, deadline);
+    m_socket_state.fd = m_socket.get();
+
+    // Made only once TCP is up: `ls` over stopped machines never pays for OpenSSL's TLS set-up.
+    m_ssl.reset(SSL_new(material.context()));
+    BIO* bio = m_ssl ? BIO_new(socket_bio_method()) : nullptr;
+    if (bio == nullptr) {
+        throw Error("tls: " + openssl_error_text());
+    }
+    BIO_set_data(bio, &m_socket_state);
+    BIO_set_init(bio, 1);
+    SSL_set_bio(m_ssl.get(), bio, bio);
+    SSL_set_ex_data(m_ssl.get(), peer_state_index(), &m_peer);
+    SSL_set_msg_callback(m_ssl.get(), observe_message);
+    SSL_set_msg_callback_arg(m_ssl.get(), &m_peer);
+    // As Go: SNI for names only, never for IP literals.
+    if (!is_ip_literal(m_peer.host) && SSL_set_tlsext_host_name(m_ssl.get(), m_peer.host.c_str()) != 1) {
+        throw Error("tls: " + openssl_error_text());
+    }
+    handshake(deadline);
+}
+
+TlsConnection::~TlsConnection() {
+    if (m_handshake_done) {
+        // Go's Conn.Close sends close_notify; best effort, without waiting for the server's.
+        (void)SSL_shutdown(m_ssl.get());
         ERR_clear_error();
-        return CURLE_SSL_CERTPROBLEM;
-    }
-    for (std::size_t i = 1; i < client.chain.size(); ++i) {
-        if (SSL_CTX_add1_chain_cert(context, client.chain[i].get()) != 1) {
-            ERR_clear_error();
-            return CURLE_SSL_CERTPROBLEM;
-        }
-    }
-    SSL_CTX_set_cert_verify_callback(context, &TlsTransfer::verify_server, self);
-    SSL_CTX_set_msg_callback(context, &TlsTransfer::observe_message);
-    SSL_CTX_set_msg_callback_arg(context, self);
-    return CURLE_OK;
-}
-
-int TlsTransfer::verify_server(X509_STORE_CTX* store, void* self_pointer) {
-    auto* self = static_cast<TlsTransfer*>(self_pointer);
-    X509_STORE_CTX_set0_trusted_stack(store, self->m_material.roots.get());
-    X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(store);
-    // Go trusts every pool certificate as an anchor, self-signed or not.
-    X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_PARTIAL_CHAIN);
-    X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
-    int name_set = is_ip_literal(self->m_host)
-                       ? X509_VERIFY_PARAM_set1_ip_asc(param, self->m_host.c_str())
-                       : X509_VERIFY_PARAM_set1_host(param, self->m_host.c_str(), self->m_host.size());
-    if (name_set != 1) {
-        self->m_verify_error = "x509: cannot verify host name " + self->m_host;
-        X509_STORE_CTX_set_error(store, X509_V_ERR_UNSPECIFIED);
-        return 0;
-    }
-
-    VerifyProblems problems;
-    X509_STORE_CTX_set_ex_data(store, verify_problems_index(), &problems);
-    X509_STORE_CTX_set_verify_cb(store, collect_verify_problem);
-    int verified = X509_verify_cert(store);
-    X509_STORE_CTX_set_ex_data(store, verify_problems_index(), nullptr);
-    if (verified == 1 && problems.empty()) {
-        return 1;
-    }
-    if (problems.empty()) {
-        int code = X509_STORE_CTX_get_error(store);
-        problems.push_back({code == X509_V_OK ? X509_V_ERR_UNSPECIFIED : code, 0});
-    }
-    auto [code, text] = go_verify_error(problems, X509_STORE_CTX_get0_cert(store), self->m_host);
-    self->m_verify_error = text;
-    X509_STORE_CTX_set_error(store, code);
-    return 0;
-}
-
-void TlsTransfer::observe_message(int write_p, int /*version*/, int content_type, const void* buf,
-                                  size_t length, SSL* /*ssl*/, void* self_pointer) {
-    constexpr unsigned char k_fatal = 2;
-    const auto* bytes = static_cast<const unsigned char*>(buf);
-    if (write_p == 0 && content_type == SSL3_RT_ALERT && length >= 2 && bytes[0] == k_fatal) {
-        static_cast<TlsTransfer*>(self_pointer)->m_remote_alert = bytes[1];
     }
 }
 
-TransferFailure TlsTransfer::describe_failure(CURLcode code) const {
-    using Kind = TransferFailure::Kind;
-    if (!m_verify_error.empty()) {
-        return {Kind::Other, m_verify_error};
-    }
-    if (m_remote_alert >= 0) {
-        return {Kind::Other, "remote error: tls: " + go_alert_text(m_remote_alert)};
-    }
-    const char* detail = m_error_buffer[0] != '\0' ? m_error_buffer : curl_api().easy_strerror(code);
-    switch (code) {
-        case CURLE_COULDNT_RESOLVE_HOST:
-            return {Kind::Other, "dial tcp: lookup " + m_host + ": no such host"};
-        case CURLE_COULDNT_CONNECT: {
-            long os_error = 0;
-            curl_api().easy_getinfo(m_curl.get(), CURLINFO_OS_ERRNO, &os_error);
-            if (os_error == ECONNREFUSED) {
-                return {Kind::ConnectionRefused, "dial tcp " + m_host_port + ": connect: connection refused"};
-            }
-            if (os_error == ETIMEDOUT) {
-                return {Kind::DialTimeout, "dial tcp " + m_host_port + ": i/o timeout"};
-            }
-            if (os_error != 0) {
-                return {Kind::Other, "dial tcp " + m_host_port + ": connect: " +
-                                         lower_first(std::strerror(static_cast<int>(os_error)))};
-            }
-            return {Kind::Other, detail};
+void TlsConnection::handshake(Deadline deadline) {
+    for (;;) {
+        ERR_clear_error();
+        int result = SSL_connect(m_ssl.get());
+        if (result == 1) {
+            m_handshake_done = true;
+            // As Go's crypto/tls: a server closing without close_notify ends the stream, it is not an error.
+            SSL_set_options(m_ssl.get(), SSL_OP_IGNORE_UNEXPECTED_EOF);
+            return;
         }
-        case CURLE_OPERATION_TIMEDOUT: {
-            if (!m_tls_started) {
-                return {Kind::DialTimeout, "dial tcp " + m_host_port + ": i/o timeout"};
+        int error = SSL_get_error(m_ssl.get(), result);
+        if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE) {
+            if (!wait_ready(m_socket.get(), error == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline)) {
+                throw TransferError(Kind::HandshakeTimeout, "tls: DialWithDialer timed out");
             }
-            curl_off_t handshake_done = 0;
-            curl_api().easy_getinfo(m_curl.get(), CURLINFO_APPCONNECT_TIME_T, &handshake_done);
-            if (handshake_done == 0) {
-                return {Kind::HandshakeTimeout, "tls: DialWithDialer timed out"};
-            }
-            return {Kind::ResponseTimeout,
-                    "net/http: request canceled (Client.Timeout exceeded while awaiting headers)"};
+            continue;
         }
-        default:
-            break;
+        throw describe_failure(error);
     }
-    if (m_tls_started &&
-        (contains(detail, "wrong version number") || contains(detail, "packet length too long") ||
-         contains(detail, "record layer failure") || contains(detail, "http request"))) {
+}
+
+void TlsConnection::write_all(std::string_view data, Deadline deadline) {
+    while (!data.empty()) {
+        ERR_clear_error();
+        std::size_t written = 0;
+        int result = SSL_write_ex(m_ssl.get(), data.data(), data.size(), &written);
+        if (result == 1) {
+            data.remove_prefix(written);
+            continue;
+        }
+        int error = SSL_get_error(m_ssl.get(), result);
+        if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE) {
+            if (!wait_ready(m_socket.get(), error == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline)) {
+                throw TransferError(Kind::Timeout, "i/o timeout");
+            }
+            continue;
+        }
+        throw describe_failure(error);
+    }
+}
+
+std::size_t TlsConnection::read_some(char* buffer, std::size_t size, Deadline deadline) {
+    for (;;) {
+        ERR_clear_error();
+        std::size_t received = 0;
+        int result = SSL_read_ex(m_ssl.get(), buffer, size, &received);
+        if (result == 1) {
+            return received;
+        }
+        int error = SSL_get_error(m_ssl.get(), result);
+        if (error == SSL_ERROR_ZERO_RETURN) {
+            return 0;
+        }
+        if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE) {
+            if (!wait_ready(m_socket.get(), error == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline)) {
+                throw TransferError(Kind::Timeout, "i/o timeout");
+            }
+            continue;
+        }
+        if (error == SSL_ERROR_SYSCALL && m_socket_state.eof && m_peer.remote_alert < 0) {
+            return 0;
+        }
+        throw describe_failure(error);
+    }
+}
+
+TransferError TlsConnection::describe_failure(int ssl_error) const {
+    std::vector<unsigned long> errors = take_openssl_errors();
+    if (!m_peer.verify_error.empty()) {
+        return {Kind::Other, m_peer.verify_error};
+    }
+    if (m_peer.remote_alert >= 0) {
+        return {Kind::Other, "remote error: tls: " + go_alert_text(m_peer.remote_alert)};
+    }
+    if (!m_handshake_done && has_ssl_reason(errors, k_not_tls_reasons)) {
         return {Kind::Other, "tls: first record does not look like a TLS handshake"};
     }
-    if (contains(detail, "unexpected eof") || contains(detail, "SSL_ERROR_SYSCALL") ||
-        code == CURLE_GOT_NOTHING) {
+    if (m_socket_state.last_errno != 0) {
+        const char* operation = m_socket_state.last_errno_on_write ? "write" : "read";
+        return {Kind::Other, std::string(operation) + " tcp " + m_host_port + ": " + operation + ": " +
+                                 lower_first(std::strerror(m_socket_state.last_errno))};
+    }
+    if (ssl_error == SSL_ERROR_ZERO_RETURN || ssl_error == SSL_ERROR_SYSCALL || m_socket_state.eof ||
+        has_ssl_reason(errors, std::initializer_list<int>{SSL_R_UNEXPECTED_EOF_WHILE_READING})) {
         return {Kind::Other, "EOF"};
     }
-    if (contains(detail, "Connection reset by peer")) {
-        return {Kind::Other, "read tcp " + m_host_port + ": read: connection reset by peer"};
-    }
-    return {Kind::Other, detail};
+    return {Kind::Other, openssl_reason_text(errors)};
 }
 
 }  // namespace machine::cert

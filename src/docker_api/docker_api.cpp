@@ -3,12 +3,13 @@
 #include <nlohmann/json.hpp>
 
 #include <cctype>
-#include <optional>
-
 #include <memory>
+#include <optional>
+#include <utility>
 
-#include "cert/curl_handles.hpp"
 #include "cert/tls_client.hpp"
+#include "cert/transfer_error.hpp"
+#include "docker_api/http_response.hpp"
 #include "machine/error.hpp"
 
 namespace machine::docker_api {
@@ -40,40 +41,26 @@ std::string go_operation(const std::string& method) {
     return operation;
 }
 
-struct Capture {
-    std::string body;
-    std::string status_text;
+std::string request_text(const std::string& method, const std::string& host_port, const std::string& path,
+                         const std::string& body) {
+    // As upstream's dockerclient: every request says JSON. No keep-alive: one request per connection.
+    std::string text =
+        method + " " + path + " HTTP/1.1\r\nHost: " + host_port + "\r\nContent-Type: application/json\r\n";
+    if (!body.empty() || method == "POST" || method == "PUT") {
+        text += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+    }
+    text += "Connection: close\r\n\r\n";
+    return text + body;
+}
+
+// A response, and the error that cut its body short if any. Go's dockerclient reports such a read error as it
+// is (not as a url.Error), except after a 404, which is "Not found" (server_version's business).
+struct Exchange {
+    Response response;
+    std::optional<std::string> body_error;
 };
 
-size_t write_body(char* data, size_t size, size_t count, void* capture) {
-    static_cast<Capture*>(capture)->body.append(data, size * count);
-    return size * count;
-}
-
-// Keeps the last status line ("HTTP/1.1 400 Bad Request"; a "100 Continue" may precede the final one).
-size_t read_header(char* data, size_t size, size_t count, void* capture) {
-    std::string line(data, size * count);
-    if (line.rfind("HTTP/", 0) == 0) {
-        while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) {
-            line.pop_back();
-        }
-        auto space = line.find(' ');
-        std::string status = space == std::string::npos ? "" : line.substr(space + 1);
-        status.erase(0, status.find_first_not_of(' '));
-        static_cast<Capture*>(capture)->status_text = status;
-    }
-    return size * count;
-}
-
-template <class Value>
-void set_option(CURL* curl, CURLoption option, Value value) {
-    CURLcode result = cert::curl_api().easy_setopt(curl, option, value);
-    if (result != CURLE_OK) {
-        throw Error(std::string("configuring libcurl failed: ") + cert::curl_api().easy_strerror(result));
-    }
-}
-
-Response perform_request(const std::string& url, const cert::TlsClientFiles& files, const std::string& method,
+Exchange perform_request(const std::string& url, const cert::TlsClientFiles& files, const std::string& method,
                          const std::string& path, const std::string& body,
                          std::chrono::milliseconds connect_timeout,
                          std::optional<std::chrono::milliseconds> total_timeout) {
@@ -86,68 +73,78 @@ Response perform_request(const std::string& url, const cert::TlsClientFiles& fil
         throw Error(std::string("Unable to read TLS config: ") + error.what());
     }
 
-    cert::TlsTransfer transfer(*material, host_port, path, connect_timeout);
-    CURL* curl = transfer.handle();
-    Capture capture;
-    set_option(curl, CURLOPT_WRITEFUNCTION, &write_body);
-    set_option(curl, CURLOPT_WRITEDATA, static_cast<void*>(&capture));
-    set_option(curl, CURLOPT_HEADERFUNCTION, &read_header);
-    set_option(curl, CURLOPT_HEADERDATA, static_cast<void*>(&capture));
-    if (total_timeout) {
-        set_option(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(total_timeout->count()));
-    }
-    // As upstream's dockerclient: every request is JSON; no "Expect: 100-continue" round trip.
-    cert::CurlSlistPtr headers(cert::curl_api().slist_append(nullptr, "Content-Type: application/json"));
-    headers.reset(cert::curl_api().slist_append(headers.release(), "Expect:"));
-    if (!headers) {
-        throw Error("configuring libcurl failed");
-    }
-    set_option(curl, CURLOPT_HTTPHEADER, headers.get());
-    if (method == "GET") {
-        set_option(curl, CURLOPT_HTTPGET, 1L);
-    } else if (method == "HEAD") {
-        set_option(curl, CURLOPT_NOBODY, 1L);
-    } else {
-        set_option(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
-        if (!body.empty() || method == "POST" || method == "PUT") {
-            set_option(curl, CURLOPT_POSTFIELDS, body.data());
-            set_option(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-        }
-    }
-
-    if (auto failure = transfer.perform()) {
-        using Kind = cert::TransferFailure::Kind;
+    // Go's http.Client.Timeout caps everything, connecting included; the dialer's and the TLS handshake's
+    // timeouts only what they cover.
+    cert::Deadline total_deadline =
+        total_timeout ? cert::deadline_after(*total_timeout) : cert::k_no_deadline;
+    cert::Deadline connect_deadline = cert::deadline_after(connect_timeout, total_deadline);
+    const std::string target = "https://" + host_port + path;
+    std::optional<cert::TlsConnection> connection;
+    std::optional<HttpResponseReader> reader;
+    HttpHead head;
+    try {
+        connection.emplace(*material, host_port, connect_deadline);
+        connection->write_all(request_text(method, host_port, path, body), total_deadline);
+        reader.emplace([&](char* buffer,
+                           std::size_t size) { return connection->read_some(buffer, size, total_deadline); },
+                       method == "HEAD");
+        head = reader->read_head();
+    } catch (const cert::TransferError& failure) {
+        using Kind = cert::TransferError::Kind;
+        std::string text = failure.what();
         // Upstream's dockerclient maps any error mentioning "connection refused" to ErrConnectionRefused.
-        if (failure->kind == Kind::ConnectionRefused ||
-            failure->text.find("connection refused") != std::string::npos) {
+        if (failure.kind() == Kind::ConnectionRefused ||
+            text.find("connection refused") != std::string::npos) {
             throw Error(k_connection_refused);
         }
-        std::string text = failure->text;
-        if (failure->kind == Kind::HandshakeTimeout) {
+        if (failure.kind() == Kind::HandshakeTimeout) {
             text = "net/http: TLS handshake timeout";
+        } else if (failure.kind() == Kind::Timeout) {
+            text = "net/http: request canceled (Client.Timeout exceeded while awaiting headers)";
         }
-        throw Error(go_operation(method) + " " + transfer.url() + ": " + text);
+        throw Error(go_operation(method) + " " + target + ": " + text);
+    } catch (const Error& error) {
+        throw Error(go_operation(method) + " " + target + ": " + error.what());
     }
-    Response response;
-    cert::curl_api().easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
-    response.body = std::move(capture.body);
-    response.status_text =
-        capture.status_text.empty() ? std::to_string(response.status) : capture.status_text;
-    return response;
+
+    Exchange exchange;
+    exchange.response.status = head.status;
+    exchange.response.status_text = head.status_text;
+    try {
+        exchange.response.body = reader->read_body(head);
+    } catch (const cert::TransferError& failure) {
+        exchange.body_error = failure.kind() == cert::TransferError::Kind::Timeout
+                                  ? "net/http: request canceled (Client.Timeout exceeded while reading body)"
+                                  : failure.what();
+    } catch (const Error& error) {
+        exchange.body_error = error.what();
+    }
+    return exchange;
 }
 
 }  // namespace
 
 Response request(const std::string& url, const cert::TlsClientFiles& files, const std::string& method,
                  const std::string& path, const std::string& body, std::chrono::milliseconds timeout) {
-    return perform_request(url, files, method, path, body, timeout, std::nullopt);
+    Exchange exchange = perform_request(url, files, method, path, body, timeout, std::nullopt);
+    if (exchange.body_error) {
+        throw Error(*exchange.body_error);
+    }
+    return std::move(exchange.response);
 }
 
 std::string server_version(const std::string& url, const cert::TlsClientFiles& files,
                            std::chrono::milliseconds timeout) {
-    Response response = perform_request(url, files, "GET", "/v1.15/version", "", timeout, timeout);
-    // Upstream's dockerclient.doStreamRequest treats 404 specially, then any status >= 400 as "<Status>:
-    // <body>".
+    Exchange exchange = perform_request(url, files, "GET", "/v1.15/version", "", timeout, timeout);
+    const Response& response = exchange.response;
+    // Upstream's dockerclient.doStreamRequest treats 404 specially (a body it cannot read is "Not found"),
+    // then any status >= 400 as "<Status>: <body>"; a body it cannot read is that read's error.
+    if (response.status == 404 && exchange.body_error) {
+        throw Error("Not found");
+    }
+    if (exchange.body_error) {
+        throw Error(*exchange.body_error);
+    }
     if (response.status == 404) {
         if (response.body.empty()) {
             throw Error("Not found");
