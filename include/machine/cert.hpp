@@ -5,6 +5,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace machine::cert {
@@ -37,8 +38,13 @@ void generate_signed_cert(const std::string& cert_path, const std::string& key_p
 [[nodiscard]] std::chrono::system_clock::time_point not_after(const std::string& cert_path);
 
 // Starts generating an RSA key in the background; the next certificate generated takes it instead of making
-// its own. Provisioning calls it before its SSH round trips so the ~0.1-0.5 s of key generation overlaps them.
+// its own. Provisioning calls it before its SSH round trips so the ~0.1-0.5 s of key generation overlaps
+// them.
 void start_key_generation();
+
+// NotAfter of the first certificate of a PEM text, read without OpenSSL (a small DER walk); nullopt when the
+// text holds no well-formed certificate. For warnings only: validation goes through OpenSSL.
+[[nodiscard]] std::optional<std::chrono::system_clock::time_point> pem_not_after(std::string_view pem);
 
 struct BootstrapPaths {
     std::string cert_dir;

@@ -501,11 +501,16 @@ SSL_CTX* TlsClientMaterial::context() const {
 
 TlsConnection::TlsConnection(const TlsClientMaterial& material, const std::string& host_port,
                              Deadline deadline)
+    : TlsConnection([&material]() -> const TlsClientMaterial& { return material; }, host_port, deadline) {}
+
+TlsConnection::TlsConnection(const std::function<const TlsClientMaterial&()>& material_after_connect,
+                             const std::string& host_port, Deadline deadline)
     : m_host_port(host_port) {
     HostPort parts = split_host_port(host_port);
     m_peer.host = parts.host;
     m_socket = dial_tcp(parts.host, parts.port, deadline);
     m_socket_state.fd = m_socket.get();
+    const TlsClientMaterial& material = material_after_connect();
 
     // Made only once TCP is up: `ls` over stopped machines never pays for OpenSSL's TLS set-up.
     m_ssl.reset(SSL_new(material.context()));

@@ -7,6 +7,7 @@
 #include <openssl/ssl.h>
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -72,6 +73,11 @@ public:
     // certificate is valid for X, not Y", ...), "remote error: tls: <alert>", HandshakeTimeout "tls:
     // DialWithDialer timed out", "tls: first record does not look like a TLS handshake", "EOF".
     TlsConnection(const TlsClientMaterial& material, const std::string& host_port, Deadline deadline);
+    // The same, with the material obtained only once TCP is up: `ls` over stopped daemons then never decodes
+    // certificates (OpenSSL's decoders cost megabytes of resident code). Whatever `material` throws passes
+    // through unchanged.
+    TlsConnection(const std::function<const TlsClientMaterial&()>& material, const std::string& host_port,
+                  Deadline deadline);
     ~TlsConnection();
     TlsConnection(const TlsConnection&) = delete;
     TlsConnection& operator=(const TlsConnection&) = delete;

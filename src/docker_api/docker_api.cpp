@@ -1,5 +1,7 @@
 #include "machine/docker_api.hpp"
 
+#include "machine/atomic_file.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <cctype>
@@ -60,18 +62,37 @@ struct Exchange {
     std::optional<std::string> body_error;
 };
 
+// Unusable TLS files, found once connected: reported as is, not as a transport error.
+class TlsConfigError : public Error {
+public:
+    using Error::Error;
+};
+
 Exchange perform_request(const std::string& url, const cert::TlsClientFiles& files, const std::string& method,
                          const std::string& path, const std::string& body,
                          std::chrono::milliseconds connect_timeout,
                          std::optional<std::chrono::milliseconds> total_timeout) {
     std::string host_port = host_port_of(url);
-    std::shared_ptr<const cert::TlsClientMaterial> material;
     try {
-        material = cert::load_tls_client_material(files);
+        // Missing files are reported before connecting, as upstream does; decoding them waits until a daemon
+        // answers (see TlsConnection), which only changes the error of a machine with both corrupt
+        // certificates and no daemon.
+        for (const std::string* path : {&files.ca_cert, &files.client_cert, &files.client_key}) {
+            (void)read_file(*path);
+        }
         (void)cert::split_host_port(host_port);
     } catch (const Error& error) {
         throw Error(std::string("Unable to read TLS config: ") + error.what());
     }
+    std::shared_ptr<const cert::TlsClientMaterial> material;
+    auto material_after_connect = [&]() -> const cert::TlsClientMaterial& {
+        try {
+            material = cert::load_tls_client_material(files);
+        } catch (const Error& error) {
+            throw TlsConfigError(std::string("Unable to read TLS config: ") + error.what());
+        }
+        return *material;
+    };
 
     // Go's http.Client.Timeout caps everything, connecting included; the dialer's and the TLS handshake's
     // timeouts only what they cover.
@@ -83,7 +104,7 @@ Exchange perform_request(const std::string& url, const cert::TlsClientFiles& fil
     std::optional<HttpResponseReader> reader;
     HttpHead head;
     try {
-        connection.emplace(*material, host_port, connect_deadline);
+        connection.emplace(material_after_connect, host_port, connect_deadline);
         connection->write_all(request_text(method, host_port, path, body), total_deadline);
         reader.emplace([&](char* buffer,
                            std::size_t size) { return connection->read_some(buffer, size, total_deadline); },
@@ -103,6 +124,8 @@ Exchange perform_request(const std::string& url, const cert::TlsClientFiles& fil
             text = "net/http: request canceled (Client.Timeout exceeded while awaiting headers)";
         }
         throw Error(go_operation(method) + " " + target + ": " + text);
+    } catch (const TlsConfigError&) {
+        throw;
     } catch (const Error& error) {
         throw Error(go_operation(method) + " " + target + ": " + error.what());
     }

@@ -7,6 +7,7 @@
 #include <set>
 #include <string_view>
 
+#include "machine/atomic_file.hpp"
 #include "machine/cert.hpp"
 #include "machine/error.hpp"
 #include "machine/go_path.hpp"
@@ -67,12 +68,15 @@ std::vector<std::string> certificate_expiry_warnings(const std::vector<const Hos
             if (path->empty() || !checked_paths.insert(*path).second || ::stat(path->c_str(), &info) != 0) {
                 continue;  // seen already, or not provisioned (none driver): nothing to warn about
             }
-            std::chrono::system_clock::time_point expiry;
+            std::optional<std::chrono::system_clock::time_point> read_expiry;
             try {
-                expiry = cert::not_after(*path);
+                read_expiry = cert::pem_not_after(read_file(*path));
             } catch (const Error&) {
+            }
+            if (!read_expiry) {
                 continue;  // unreadable certificates are reported by the commands that use them
             }
+            auto expiry = *read_expiry;
             if (expiry - now > k_expiry_warning_window) {
                 continue;
             }

@@ -157,18 +157,20 @@ std::optional<std::string> key_fingerprint(const std::string& key_base64) {
         return std::nullopt;
     }
     ssh_key raw_key = nullptr;
-    if (ssh_pki_import_pubkey_base64(key_base64.c_str(), ssh_key_type_from_name(type->c_str()), &raw_key) !=
-        SSH_OK) {
+    if (detail::libssh().ssh_pki_import_pubkey_base64(
+            key_base64.c_str(), detail::libssh().ssh_key_type_from_name(type->c_str()), &raw_key) != SSH_OK) {
         return std::nullopt;
     }
     detail::Key key(raw_key);
     unsigned char* raw_hash = nullptr;
     std::size_t hash_length = 0;
-    if (ssh_get_publickey_hash(key.get(), SSH_PUBLICKEY_HASH_SHA256, &raw_hash, &hash_length) != 0) {
+    if (detail::libssh().ssh_get_publickey_hash(key.get(), SSH_PUBLICKEY_HASH_SHA256, &raw_hash,
+                                                &hash_length) != 0) {
         return std::nullopt;
     }
     detail::Hash hash(raw_hash);
-    detail::CString text(ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash.get(), hash_length));
+    detail::CString text(
+        detail::libssh().ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash.get(), hash_length));
     if (!text) {
         return std::nullopt;
     }

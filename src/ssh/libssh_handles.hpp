@@ -1,7 +1,6 @@
 #pragma once
 
-#include <libssh/callbacks.h>
-#include <libssh/libssh.h>
+#include "libssh_api.hpp"
 
 #include <memory>
 
@@ -10,26 +9,26 @@ namespace machine::ssh::detail {
 
 struct SessionDeleter {
     void operator()(ssh_session session) const noexcept {
-        if (ssh_is_connected(session) != 0) {
-            ssh_disconnect(session);
+        if (libssh().ssh_is_connected(session) != 0) {
+            libssh().ssh_disconnect(session);
         }
-        ssh_free(session);
+        libssh().ssh_free(session);
     }
 };
 struct ChannelDeleter {
-    void operator()(ssh_channel channel) const noexcept { ssh_channel_free(channel); }
+    void operator()(ssh_channel channel) const noexcept { libssh().ssh_channel_free(channel); }
 };
 struct KeyDeleter {
-    void operator()(ssh_key key) const noexcept { ssh_key_free(key); }
+    void operator()(ssh_key key) const noexcept { libssh().ssh_key_free(key); }
 };
 struct EventDeleter {
-    void operator()(ssh_event event) const noexcept { ssh_event_free(event); }
+    void operator()(ssh_event event) const noexcept { libssh().ssh_event_free(event); }
 };
 struct CharDeleter {
-    void operator()(char* text) const noexcept { ssh_string_free_char(text); }
+    void operator()(char* text) const noexcept { libssh().ssh_string_free_char(text); }
 };
 struct HashDeleter {
-    void operator()(unsigned char* hash) const noexcept { ssh_clean_pubkey_hash(&hash); }
+    void operator()(unsigned char* hash) const noexcept { libssh().ssh_clean_pubkey_hash(&hash); }
 };
 
 using Session = std::unique_ptr<ssh_session_struct, SessionDeleter>;

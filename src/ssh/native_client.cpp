@@ -1,10 +1,8 @@
 #include "native_client.hpp"
 
-#include <libssh/callbacks.h>
-#include <libssh/libssh.h>
-#include <libssh/server.h>  // ssh_send_keepalive (works for clients too)
 #include <poll.h>
 #include <unistd.h>
+#include "libssh_api.hpp"
 
 #include <cerrno>
 #include <chrono>
@@ -28,7 +26,7 @@ constexpr int k_connection_attempts = 3;        // as ConnectionAttempts=3, one 
 constexpr int k_keepalive_interval_ms = 60000;  // as ServerAliveInterval=60
 
 std::string libssh_error(ssh_session session) {
-    const char* text = ssh_get_error(session);
+    const char* text = libssh().ssh_get_error(session);
     return text != nullptr && *text != '\0' ? text : "unknown error";
 }
 
@@ -71,9 +69,9 @@ public:
         ssh_callbacks_init(&m_callbacks);
         m_callbacks.userdata = &sink;
         m_callbacks.channel_data_function = on_channel_data;
-        ssh_set_channel_callbacks(m_channel, &m_callbacks);
+        libssh().ssh_set_channel_callbacks(m_channel, &m_callbacks);
     }
-    ~ChannelCallbacks() { ssh_remove_channel_callbacks(m_channel, &m_callbacks); }
+    ~ChannelCallbacks() { libssh().ssh_remove_channel_callbacks(m_channel, &m_callbacks); }
     ChannelCallbacks(const ChannelCallbacks&) = delete;
     ChannelCallbacks& operator=(const ChannelCallbacks&) = delete;
 
@@ -89,22 +87,23 @@ struct HostKey {
 
 HostKey server_host_key(ssh_session session) {
     ssh_key raw = nullptr;
-    if (ssh_get_server_publickey(session, &raw) != SSH_OK) {
+    if (libssh().ssh_get_server_publickey(session, &raw) != SSH_OK) {
         throw Error("ssh: could not read the host key: " + libssh_error(session));
     }
     Key key(raw);
     char* raw_text = nullptr;
-    if (ssh_pki_export_pubkey_base64(key.get(), &raw_text) != SSH_OK) {
+    if (libssh().ssh_pki_export_pubkey_base64(key.get(), &raw_text) != SSH_OK) {
         throw Error("ssh: could not encode the host key");
     }
     CString text(raw_text);
     HostKey host_key{"", text.get()};
-    host_key.type = key_blob_type(host_key.base64).value_or(ssh_key_type_to_char(ssh_key_type(key.get())));
+    host_key.type = key_blob_type(host_key.base64)
+                        .value_or(libssh().ssh_key_type_to_char(libssh().ssh_key_type(key.get())));
     return host_key;
 }
 
 int exit_status_of(ssh_channel channel) {
-    int status = ssh_channel_get_exit_status(channel);
+    int status = libssh().ssh_channel_get_exit_status(channel);
     return status < 0 ? 255 : status;
 }
 
@@ -124,7 +123,7 @@ std::string NativeClient::where() const {
 Session NativeClient::dial() const {
     std::string last_error;
     for (int attempt = 1; attempt <= k_connection_attempts; ++attempt) {
-        Session session(ssh_new());
+        Session session(libssh().ssh_new());
         if (!session) {
             throw Error("ssh: out of memory");
         }
@@ -132,24 +131,24 @@ Session NativeClient::dial() const {
         int port = m_endpoint.port;
         long timeout = k_connect_timeout_seconds;
         bool process_config = false;  // like "-F /dev/null": no ~/.ssh/config, no /etc/ssh/ssh_config
-        ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &process_config);
-        ssh_options_set(s, SSH_OPTIONS_HOST, m_endpoint.host.c_str());
-        ssh_options_set(s, SSH_OPTIONS_PORT, &port);
+        libssh().ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &process_config);
+        libssh().ssh_options_set(s, SSH_OPTIONS_HOST, m_endpoint.host.c_str());
+        libssh().ssh_options_set(s, SSH_OPTIONS_PORT, &port);
         if (!m_endpoint.user.empty()) {
-            ssh_options_set(s, SSH_OPTIONS_USER, m_endpoint.user.c_str());
+            libssh().ssh_options_set(s, SSH_OPTIONS_USER, m_endpoint.user.c_str());
         }
-        ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &timeout);
+        libssh().ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &timeout);
         int no_delay = 1;  // small request/reply packets: without TCP_NODELAY each waits ~40 ms for an ACK
-        ssh_options_set(s, SSH_OPTIONS_NODELAY, &no_delay);
+        libssh().ssh_options_set(s, SSH_OPTIONS_NODELAY, &no_delay);
         // The pinned file (if any) only steers the choice of host key algorithm towards the pinned key's
         // type; the check itself is ours (host_key_pin).
         const std::string known_hosts =
             m_endpoint.known_hosts_path.empty() || ::access(m_endpoint.known_hosts_path.c_str(), R_OK) != 0
                 ? "/dev/null"
                 : m_endpoint.known_hosts_path;
-        ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, known_hosts.c_str());
-        ssh_options_set(s, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null");
-        if (ssh_connect(s) == SSH_OK) {
+        libssh().ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, known_hosts.c_str());
+        libssh().ssh_options_set(s, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null");
+        if (libssh().ssh_connect(s) == SSH_OK) {
             return session;
         }
         last_error = libssh_error(s);
@@ -170,7 +169,8 @@ Key NativeClient::load_key() const {
         throw Error(go_path_error("open", m_endpoint.key_path, errno));
     }
     ssh_key raw = nullptr;
-    if (ssh_pki_import_privkey_file(m_endpoint.key_path.c_str(), nullptr, nullptr, nullptr, &raw) != SSH_OK) {
+    if (libssh().ssh_pki_import_privkey_file(m_endpoint.key_path.c_str(), nullptr, nullptr, nullptr, &raw) !=
+        SSH_OK) {
         throw Error("ssh: could not read the private key " + m_endpoint.key_path +
                     " (unknown format, or protected by a passphrase)");
     }
@@ -182,11 +182,11 @@ void NativeClient::authenticate(ssh_session session, ssh_key key) const {
     std::string method;
     if (key != nullptr) {
         method = "key " + m_endpoint.key_path;
-        rc = ssh_userauth_publickey(session, nullptr, key);
+        rc = libssh().ssh_userauth_publickey(session, nullptr, key);
     } else {
         method = std::getenv("SSH_AUTH_SOCK") != nullptr ? "ssh-agent and the default keys in ~/.ssh"
                                                          : "the default keys in ~/.ssh (no ssh-agent)";
-        rc = ssh_userauth_publickey_auto(session, nullptr, nullptr);
+        rc = libssh().ssh_userauth_publickey_auto(session, nullptr, nullptr);
     }
     if (rc == SSH_AUTH_SUCCESS) {
         return;
@@ -198,7 +198,7 @@ void NativeClient::authenticate(ssh_session session, ssh_key key) const {
 }
 
 void NativeClient::connect() {
-    if (m_session && ssh_is_connected(m_session.get()) != 0) {
+    if (m_session && libssh().ssh_is_connected(m_session.get()) != 0) {
         return;
     }
     m_session.reset();
@@ -217,12 +217,12 @@ void NativeClient::connect() {
 Channel NativeClient::open_channel() {
     for (int attempt = 1;; ++attempt) {
         connect();
-        Channel channel(ssh_channel_new(m_session.get()));
-        if (channel && ssh_channel_open_session(channel.get()) == SSH_OK) {
+        Channel channel(libssh().ssh_channel_new(m_session.get()));
+        if (channel && libssh().ssh_channel_open_session(channel.get()) == SSH_OK) {
             return channel;
         }
         const std::string error = libssh_error(m_session.get());
-        const bool lost = ssh_is_connected(m_session.get()) == 0;
+        const bool lost = libssh().ssh_is_connected(m_session.get()) == 0;
         channel.reset();
         if (!lost || attempt == 2) {
             throw Error("ssh: could not open a session on " + where() + ": " + error);
@@ -238,29 +238,31 @@ CommandResult NativeClient::execute(const std::string& command, std::string_view
     ssh_channel ch = channel.get();
     ChannelSink sink;
     ChannelCallbacks callbacks(ch, sink);
-    if (tty && ssh_channel_request_pty_size(ch, "xterm", 80, 24) != SSH_OK) {
+    if (tty && libssh().ssh_channel_request_pty_size(ch, "xterm", 80, 24) != SSH_OK) {
         throw Error("ssh: could not get a pseudo-terminal on " + where() + ": " +
                     libssh_error(m_session.get()));
     }
-    if (ssh_channel_request_exec(ch, command.c_str()) != SSH_OK) {
+    if (libssh().ssh_channel_request_exec(ch, command.c_str()) != SSH_OK) {
         throw Error("ssh: could not run a command on " + where() + ": " + libssh_error(m_session.get()));
     }
-    if (!input.empty() && ssh_channel_write(ch, input.data(), static_cast<uint32_t>(input.size())) < 0) {
+    if (!input.empty() &&
+        libssh().ssh_channel_write(ch, input.data(), static_cast<uint32_t>(input.size())) < 0) {
         throw Error("ssh: could not send input to " + where() + ": " + libssh_error(m_session.get()));
     }
-    ssh_channel_send_eof(ch);
+    libssh().ssh_channel_send_eof(ch);
     // The callbacks take the data as packets arrive (stdout and stderr in arrival order); poll until EOF.
     while (true) {
-        int rc = ssh_channel_poll_timeout(ch, k_keepalive_interval_ms, 0);
+        int rc = libssh().ssh_channel_poll_timeout(ch, k_keepalive_interval_ms, 0);
         if (rc == SSH_ERROR) {
             throw Error("ssh: lost the connection to " + where() +
                         " while running a command: " + libssh_error(m_session.get()));
         }
-        if (rc == SSH_EOF || ssh_channel_is_eof(ch) != 0 || ssh_channel_is_closed(ch) != 0) {
+        if (rc == SSH_EOF || libssh().ssh_channel_is_eof(ch) != 0 ||
+            libssh().ssh_channel_is_closed(ch) != 0) {
             break;
         }
         if (rc == 0) {
-            ssh_send_keepalive(m_session.get());
+            libssh().ssh_send_keepalive(m_session.get());
         }
     }
     CommandResult result{exit_status_of(ch), std::move(sink.output)};
@@ -289,14 +291,14 @@ int NativeClient::run_interactive(const std::vector<std::string>& remote_args) {
     if (tty) {
         const TerminalSize size = terminal_size(STDIN_FILENO).value_or(TerminalSize{});
         const char* term = std::getenv("TERM");
-        if (ssh_channel_request_pty_size(ch, term != nullptr && *term != '\0' ? term : "xterm", size.columns,
-                                         size.rows) != SSH_OK) {
+        if (libssh().ssh_channel_request_pty_size(ch, term != nullptr && *term != '\0' ? term : "xterm",
+                                                  size.columns, size.rows) != SSH_OK) {
             throw Error("ssh: could not get a pseudo-terminal on " + where() + ": " +
                         libssh_error(m_session.get()));
         }
     }
-    const int rc =
-        command.empty() ? ssh_channel_request_shell(ch) : ssh_channel_request_exec(ch, command.c_str());
+    const int rc = command.empty() ? libssh().ssh_channel_request_shell(ch)
+                                   : libssh().ssh_channel_request_exec(ch, command.c_str());
     if (rc != SSH_OK) {
         throw Error("ssh: could not start a session on " + where() + ": " + libssh_error(m_session.get()));
     }
@@ -311,27 +313,28 @@ int NativeClient::run_interactive(const std::vector<std::string>& remote_args) {
     while (true) {
         if (window_watcher && window_watcher->take()) {
             if (auto size = terminal_size(STDIN_FILENO)) {
-                ssh_channel_change_pty_size(ch, size->columns, size->rows);
+                libssh().ssh_channel_change_pty_size(ch, size->columns, size->rows);
             }
         }
-        pollfd fds[2] = {{ssh_get_fd(m_session.get()), POLLIN, 0}, {STDIN_FILENO, POLLIN, 0}};
+        pollfd fds[2] = {{libssh().ssh_get_fd(m_session.get()), POLLIN, 0}, {STDIN_FILENO, POLLIN, 0}};
         ::poll(fds, stdin_open ? 2 : 1, 200);
         if (stdin_open && (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
             ssize_t n = ::read(STDIN_FILENO, buffer, sizeof buffer);
             if (n > 0) {
-                if (ssh_channel_write(ch, buffer, static_cast<uint32_t>(n)) < 0) {
+                if (libssh().ssh_channel_write(ch, buffer, static_cast<uint32_t>(n)) < 0) {
                     stdin_open = false;
                 }
             } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
-                ssh_channel_send_eof(ch);
+                libssh().ssh_channel_send_eof(ch);
                 stdin_open = false;
             }
         }
-        int polled = ssh_channel_poll(ch, 0);
+        int polled = libssh().ssh_channel_poll(ch, 0);
         if (polled == SSH_ERROR) {
             throw Error("ssh: lost the connection to " + where() + ": " + libssh_error(m_session.get()));
         }
-        if (polled == SSH_EOF || ssh_channel_is_eof(ch) != 0 || ssh_channel_is_closed(ch) != 0) {
+        if (polled == SSH_EOF || libssh().ssh_channel_is_eof(ch) != 0 ||
+            libssh().ssh_channel_is_closed(ch) != 0) {
             break;
         }
     }

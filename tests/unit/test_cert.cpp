@@ -860,3 +860,15 @@ TEST_F(CertTlsCheckTest, FileProblems) {
 }
 
 }  // namespace
+
+TEST(PemNotAfter, MatchesOpenSslOnGeneratedCertificates) {
+    char pattern[] = "/tmp/pem-not-after-XXXXXX";
+    std::string dir = ::mkdtemp(pattern);
+    machine::cert::generate_ca(dir + "/ca.pem", dir + "/ca-key.pem", "tester");
+    auto fast = machine::cert::pem_not_after(machine::read_file(dir + "/ca.pem"));
+    ASSERT_TRUE(fast.has_value());
+    EXPECT_EQ(*fast, machine::cert::not_after(dir + "/ca.pem"));
+    EXPECT_FALSE(machine::cert::pem_not_after("no certificate here").has_value());
+    EXPECT_FALSE(machine::cert::pem_not_after("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----").has_value());
+    std::filesystem::remove_all(dir);
+}
