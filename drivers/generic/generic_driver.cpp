@@ -4,11 +4,13 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
+#include <thread>
 
 #include "machine/atomic_file.hpp"
 #include "machine/error.hpp"
-#include "machine/go_quote.hpp"
 #include "machine/go_path.hpp"
+#include "machine/go_quote.hpp"
 #include "machine/log.hpp"
 #include "machine/machine_ssh.hpp"
 #include "machine/net.hpp"
@@ -37,6 +39,7 @@ FlagSpec int_flag(const char* name, const char* usage, const char* env, long lon
 }
 
 constexpr auto k_state_probe_timeout = std::chrono::seconds(15);
+constexpr auto k_reboot_start_timeout = std::chrono::seconds(30);
 
 }  // namespace
 
@@ -81,7 +84,8 @@ void GenericDriver::pre_create_check() {
 
 void GenericDriver::create() {
     if (m_ssh_key.empty()) {
-        log::info("(" + m_base.machine_name + ") No SSH key specified. Assuming an existing key at the default location.");
+        log::info("(" + m_base.machine_name +
+                  ") No SSH key specified. Assuming an existing key at the default location.");
         return;
     }
     log::info("(" + m_base.machine_name + ") Importing SSH key...");
@@ -111,11 +115,28 @@ std::string GenericDriver::url() {
     return "tcp://" + net::join_host_port(ip(), std::to_string(m_engine_port));
 }
 
-void GenericDriver::start() { throw NotSupported("generic driver does not support start"); }
-void GenericDriver::stop() { throw NotSupported("generic driver does not support stop"); }
-void GenericDriver::kill() { throw NotSupported("generic driver does not support kill"); }
+void GenericDriver::start() {
+    throw NotSupported("generic driver does not support start");
+}
+void GenericDriver::stop() {
+    throw NotSupported("generic driver does not support stop");
+}
+void GenericDriver::kill() {
+    throw NotSupported("generic driver does not support kill");
+}
 
-void GenericDriver::restart() { run_ssh_command(*this, "sudo shutdown -r now"); }
+void GenericDriver::restart() {
+    run_ssh_command(*this, "sudo shutdown -r now");
+    // The connection dies with the host; the next command opens a new one.
+    forget_ssh_client(*this);
+    // Upstream then waits for "Running", which a host that has not gone down yet still reports: the checks
+    // that follow could run just before the reboot. Wait (bounded) for the SSH port to close first.
+    auto deadline = std::chrono::steady_clock::now() + k_reboot_start_timeout;
+    while (std::chrono::steady_clock::now() < deadline &&
+           net::tcp_reachable(m_base.ip_address, ssh_port(), std::chrono::milliseconds(500))) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+}
 
 std::vector<StateField> GenericDriver::state_fields() {
     auto fields = base_state_fields();
