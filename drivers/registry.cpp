@@ -19,7 +19,6 @@
 
 namespace machine {
 
-
 const std::vector<DriverInfo>& builtin_drivers() {
     static const std::vector<DriverInfo> k_drivers = {
 #ifdef MACHINE_HAS_AMAZONEC2

@@ -26,10 +26,18 @@ void NoneDriver::set_config_from_flags(const FlagValues& flags) {
     m_base.ip_address = net::url_host(m_url);
 }
 
-void NoneDriver::start() { throw NotSupported("hosts without a driver cannot be started"); }
-void NoneDriver::stop() { throw NotSupported("hosts without a driver cannot be stopped"); }
-void NoneDriver::restart() { throw NotSupported("hosts without a driver cannot be restarted"); }
-void NoneDriver::kill() { throw NotSupported("hosts without a driver cannot be killed"); }
+void NoneDriver::start() {
+    throw NotSupported("hosts without a driver cannot be started");
+}
+void NoneDriver::stop() {
+    throw NotSupported("hosts without a driver cannot be stopped");
+}
+void NoneDriver::restart() {
+    throw NotSupported("hosts without a driver cannot be restarted");
+}
+void NoneDriver::kill() {
+    throw NotSupported("hosts without a driver cannot be killed");
+}
 
 std::vector<StateField> NoneDriver::state_fields() {
     auto fields = base_state_fields();

@@ -28,7 +28,8 @@ struct TlsPathOverrides {
     std::string client_cert;
     std::string client_key;
 };
-[[nodiscard]] AuthOptions default_auth_options(const std::string& storage_root, const std::string& machine_name,
+[[nodiscard]] AuthOptions default_auth_options(const std::string& storage_root,
+                                               const std::string& machine_name,
                                                const TlsPathOverrides& overrides);
 
 }  // namespace machine

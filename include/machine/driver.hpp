@@ -49,7 +49,8 @@ private:
 struct RawJson {
     std::string text = "null";  // compact JSON text of a value this driver does not interpret
 };
-using FieldRef = std::variant<std::string*, long long*, int*, bool*, double*, std::vector<std::string>*, RawJson*>;
+using FieldRef =
+    std::variant<std::string*, long long*, int*, bool*, double*, std::vector<std::string>*, RawJson*>;
 struct StateField {
     std::string_view key;
     FieldRef value;
@@ -116,7 +117,8 @@ protected:
 };
 
 // Maps driver names to factories. Unknown names are external plugins (docker-machine-driver-NAME on PATH).
-using DriverFactory = std::unique_ptr<Driver> (*)(const std::string& machine_name, const std::string& store_path);
+using DriverFactory = std::unique_ptr<Driver> (*)(const std::string& machine_name,
+                                                  const std::string& store_path);
 struct DriverInfo {
     std::string name;
     DriverFactory factory;
@@ -124,8 +126,10 @@ struct DriverInfo {
 
 // The built-in drivers, in a stable order.
 [[nodiscard]] const std::vector<DriverInfo>& builtin_drivers();
-// A new driver instance for `create`; throws Error `Driver "X" not found. Do you have the plugin binary ...` if unknown.
-[[nodiscard]] std::unique_ptr<Driver> make_driver(const std::string& driver_name, const std::string& machine_name,
+// A new driver instance for `create`; throws Error `Driver "X" not found. Do you have the plugin binary ...`
+// if unknown.
+[[nodiscard]] std::unique_ptr<Driver> make_driver(const std::string& driver_name,
+                                                  const std::string& machine_name,
                                                   const std::string& store_path);
 // A driver for a machine being loaded: an unknown driver gives the "not found" placeholder (drivers.md §1.5)
 // so that the machine still lists, inspects and can be removed.

@@ -2,9 +2,9 @@
 
 // The machine store under the storage path (store.md): machines/<name>/config.json and certs/.
 
+#include <map>
 #include <memory>
 #include <mutex>
-#include <map>
 #include <string>
 #include <vector>
 

@@ -33,8 +33,10 @@ std::vector<FlagDef> global_flag_defs() {
     defs.push_back(string_flag({"storage-path", "s"}, "Configures storage path", default_storage_path(),
                                "MACHINE_STORAGE_PATH"));
     defs.push_back(string_flag({"tls-ca-cert"}, "CA to verify remotes against", "", "MACHINE_TLS_CA_CERT"));
-    defs.push_back(string_flag({"tls-ca-key"}, "Private key to generate certificates", "", "MACHINE_TLS_CA_KEY"));
-    defs.push_back(string_flag({"tls-client-cert"}, "Client cert to use for TLS", "", "MACHINE_TLS_CLIENT_CERT"));
+    defs.push_back(
+        string_flag({"tls-ca-key"}, "Private key to generate certificates", "", "MACHINE_TLS_CA_KEY"));
+    defs.push_back(
+        string_flag({"tls-client-cert"}, "Client cert to use for TLS", "", "MACHINE_TLS_CLIENT_CERT"));
     defs.push_back(
         string_flag({"tls-client-key"}, "Private key used in client TLS auth", "", "MACHINE_TLS_CLIENT_KEY"));
     defs.push_back(string_flag({"github-api-token"}, "Token to use for requests to the Github API", "",
@@ -68,8 +70,8 @@ void configure_debug(const std::vector<std::string>& argv) {
     std::string from_env = env_or_empty("MACHINE_DEBUG");
     if (!from_env.empty()) {
         if (!parse_go_bool(from_env, debug)) {
-            throw Error("Error parsing boolean value from MACHINE_DEBUG: strconv.ParseBool: parsing \"" + from_env +
-                        "\": invalid syntax");
+            throw Error("Error parsing boolean value from MACHINE_DEBUG: strconv.ParseBool: parsing \"" +
+                        from_env + "\": invalid syntax");
         }
     }
     log::set_debug(debug);
@@ -97,7 +99,8 @@ int run_command(Command& command, Context& context) {
     try {
         parsed = parse_flags(command.flags(), context.command_args, /*reorder=*/true);
     } catch (const FlagError& error) {
-        std::string first_line = error.kind() == FlagError::Kind::TwoForms ? error.what() : "Incorrect Usage.";
+        std::string first_line =
+            error.kind() == FlagError::Kind::TwoForms ? error.what() : "Incorrect Usage.";
         std::cout << first_line << "\n\n" << command.help_text(context) << std::flush;
         log::error(error.what());
         return command.flag_error_exit_code();
@@ -144,7 +147,8 @@ int dispatch(Context& context, const std::vector<std::string>& args) {
         }
         const std::string& topic = context.command_args.front();
         if (topic == "help" || topic == "h") {
-            std::cout << render_command_help({"help", "Shows a list of commands or help for one command", "", {}})
+            std::cout << render_command_help(
+                             {"help", "Shows a list of commands or help for one command", "", {}})
                       << std::flush;
             return 0;
         }
@@ -214,7 +218,8 @@ FlagDef string_flag(std::vector<std::string> names, std::string usage, std::stri
     return def;
 }
 
-FlagDef int_flag(std::vector<std::string> names, std::string usage, long long default_value, std::string env_var) {
+FlagDef int_flag(std::vector<std::string> names, std::string usage, long long default_value,
+                 std::string env_var) {
     FlagDef def;
     def.kind = FlagDef::Kind::Int;
     def.names = std::move(names);
@@ -241,8 +246,8 @@ int run(int argc, char** argv) {
     try {
         configure_debug(context.argv);
         log::debug(std::string("Docker Machine Version:  ") + k_version + ", build " + k_git_commit);
-        return dispatch(context, std::vector<std::string>(context.argv.begin() + (argc > 0 ? 1 : 0),
-                                                          context.argv.end()));
+        return dispatch(
+            context, std::vector<std::string>(context.argv.begin() + (argc > 0 ? 1 : 0), context.argv.end()));
     } catch (const SilentExit& exit) {
         return exit.exit_code();
     } catch (const Error& error) {

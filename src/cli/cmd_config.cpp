@@ -42,6 +42,8 @@ public:
 
 }  // namespace
 
-std::unique_ptr<Command> make_config_command() { return std::make_unique<ConfigCommand>(); }
+std::unique_ptr<Command> make_config_command() {
+    return std::make_unique<ConfigCommand>();
+}
 
 }  // namespace machine::cli

@@ -50,6 +50,8 @@ public:
 
 }  // namespace
 
-std::unique_ptr<Command> make_inspect_command() { return std::make_unique<InspectCommand>(); }
+std::unique_ptr<Command> make_inspect_command() {
+    return std::make_unique<InspectCommand>();
+}
 
 }  // namespace machine::cli

@@ -25,6 +25,8 @@ public:
 
 }  // namespace
 
-std::unique_ptr<Command> make_ip_command() { return std::make_unique<IpCommand>(); }
+std::unique_ptr<Command> make_ip_command() {
+    return std::make_unique<IpCommand>();
+}
 
 }  // namespace machine::cli

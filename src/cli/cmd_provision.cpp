@@ -17,8 +17,9 @@ public:
     std::string name() const override { return "provision"; }
     std::string usage() const override { return "Re-provision existing machines"; }
     int run(Context& context, const ParseResult& parsed) override {
-        run_action(context, names_or_default(context, parsed.args),
-                   [&](Host& host) { reprovision_host(host, context.globals.native_ssh, /*with_swarm=*/true); });
+        run_action(context, names_or_default(context, parsed.args), [&](Host& host) {
+            reprovision_host(host, context.globals.native_ssh, /*with_swarm=*/true);
+        });
         return 0;
     }
 };
@@ -71,8 +72,14 @@ public:
 
 }  // namespace
 
-std::unique_ptr<Command> make_provision_command() { return std::make_unique<ProvisionCommand>(); }
-std::unique_ptr<Command> make_regenerate_certs_command() { return std::make_unique<RegenerateCertsCommand>(); }
-std::unique_ptr<Command> make_upgrade_command() { return std::make_unique<UpgradeCommand>(); }
+std::unique_ptr<Command> make_provision_command() {
+    return std::make_unique<ProvisionCommand>();
+}
+std::unique_ptr<Command> make_regenerate_certs_command() {
+    return std::make_unique<RegenerateCertsCommand>();
+}
+std::unique_ptr<Command> make_upgrade_command() {
+    return std::make_unique<UpgradeCommand>();
+}
 
 }  // namespace machine::cli

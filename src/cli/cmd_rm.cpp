@@ -16,11 +16,13 @@ public:
     std::string description() const override { return "Argument(s) are one or more machine names."; }
     std::vector<FlagDef> flags() const override {
         return {
-            bool_flag({"force", "f"},
-                      "Remove local configuration even if machine cannot be removed, also implies an automatic yes "
-                      "(`-y`)"),
-            bool_flag({"y"},
-                      "Assumes automatic yes to proceed with remove, without prompting further user confirmation"),
+            bool_flag(
+                {"force", "f"},
+                "Remove local configuration even if machine cannot be removed, also implies an automatic yes "
+                "(`-y`)"),
+            bool_flag(
+                {"y"},
+                "Assumes automatic yes to proceed with remove, without prompting further user confirmation"),
         };
     }
 
@@ -93,6 +95,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Command> make_rm_command() { return std::make_unique<RmCommand>(); }
+std::unique_ptr<Command> make_rm_command() {
+    return std::make_unique<RmCommand>();
+}
 
 }  // namespace machine::cli

@@ -29,7 +29,8 @@ CopyLocation resolve_location(Context& context, const std::string& arg) {
     location.host = endpoint.host;
     location.port = endpoint.port;
     location.key_path = endpoint.key_path;
-    location.known_hosts_path = process::file_exists(endpoint.known_hosts_path) ? endpoint.known_hosts_path : "";
+    location.known_hosts_path =
+        process::file_exists(endpoint.known_hosts_path) ? endpoint.known_hosts_path : "";
     return location;
 }
 
@@ -45,7 +46,8 @@ public:
             bool_flag({"recursive", "r"}, "Copy files recursively (required to copy directories)"),
             bool_flag({"delta", "d"},
                       "Reduce amount of data sent over network by sending only the differences (uses rsync)"),
-            bool_flag({"quiet", "q"}, "Disables the progress meter as well as warning and diagnostic messages from ssh"),
+            bool_flag({"quiet", "q"},
+                      "Disables the progress meter as well as warning and diagnostic messages from ssh"),
         };
     }
 
@@ -61,8 +63,8 @@ public:
         }
         CopyLocation source = resolve_location(context, parsed.args[0]);
         CopyLocation destination = resolve_location(context, parsed.args[1]);
-        auto argv = scp_command(source, destination, parsed.flags.boolean("recursive"), parsed.flags.boolean("quiet"),
-                                delta);
+        auto argv = scp_command(source, destination, parsed.flags.boolean("recursive"),
+                                parsed.flags.boolean("quiet"), delta);
         int status = process::run_attached(argv);
         if (status != 0) {
             throw Error("exit status " + std::to_string(status));
@@ -87,8 +89,9 @@ public:
         }
         bool unmount = parsed.flags.boolean("unmount");
         if (!process::find_in_path(unmount ? "fusermount" : "sshfs")) {
-            throw Error(unmount ? "You must have a copy of the fusermount binary locally to use the unmount option"
-                                : "You must have a copy of the sshfs binary locally to use the mount feature");
+            throw Error(
+                unmount ? "You must have a copy of the fusermount binary locally to use the unmount option"
+                        : "You must have a copy of the sshfs binary locally to use the mount feature");
         }
         // No ':' means the default machine (cli.md §3.9).
         std::string source_arg = parsed.args[0];
@@ -108,7 +111,11 @@ public:
 
 }  // namespace
 
-std::unique_ptr<Command> make_scp_command() { return std::make_unique<ScpCommand>(); }
-std::unique_ptr<Command> make_mount_command() { return std::make_unique<MountCommand>(); }
+std::unique_ptr<Command> make_scp_command() {
+    return std::make_unique<ScpCommand>();
+}
+std::unique_ptr<Command> make_mount_command() {
+    return std::make_unique<MountCommand>();
+}
 
 }  // namespace machine::cli

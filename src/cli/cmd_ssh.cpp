@@ -45,6 +45,8 @@ public:
 
 }  // namespace
 
-std::unique_ptr<Command> make_ssh_command() { return std::make_unique<SshCommand>(); }
+std::unique_ptr<Command> make_ssh_command() {
+    return std::make_unique<SshCommand>();
+}
 
 }  // namespace machine::cli

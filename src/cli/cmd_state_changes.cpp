@@ -2,8 +2,8 @@
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
-#include "machine/log.hpp"
 #include "machine/go_quote.hpp"
+#include "machine/log.hpp"
 #include "machine/provision.hpp"
 
 namespace machine::cli {
@@ -21,7 +21,9 @@ public:
             transition_start(host);
             wait_for_docker(host, context.globals.native_ssh);
         });
-        log::info("Started machines may have new IP addresses. You may need to re-run the `docker-machine env` command.");
+        log::info(
+            "Started machines may have new IP addresses. You may need to re-run the `docker-machine env` "
+            "command.");
         return 0;
     }
 };
@@ -32,7 +34,8 @@ public:
     std::string usage() const override { return "Stop a machine"; }
     std::string description() const override { return k_multi_description; }
     int run(Context& context, const ParseResult& parsed) override {
-        run_action(context, names_or_default(context, parsed.args), [](Host& host) { transition_stop(host); });
+        run_action(context, names_or_default(context, parsed.args),
+                   [](Host& host) { transition_stop(host); });
         return 0;
     }
 };
@@ -43,7 +46,8 @@ public:
     std::string usage() const override { return "Kill a machine"; }
     std::string description() const override { return k_multi_description; }
     int run(Context& context, const ParseResult& parsed) override {
-        run_action(context, names_or_default(context, parsed.args), [](Host& host) { transition_kill(host); });
+        run_action(context, names_or_default(context, parsed.args),
+                   [](Host& host) { transition_kill(host); });
         return 0;
     }
 };
@@ -68,16 +72,25 @@ public:
             wait_for_docker(host, context.globals.native_ssh);
         });
         log::info(
-            "Restarted machines may have new IP addresses. You may need to re-run the `docker-machine env` command.");
+            "Restarted machines may have new IP addresses. You may need to re-run the `docker-machine env` "
+            "command.");
         return 0;
     }
 };
 
 }  // namespace
 
-std::unique_ptr<Command> make_start_command() { return std::make_unique<StartCommand>(); }
-std::unique_ptr<Command> make_stop_command() { return std::make_unique<StopCommand>(); }
-std::unique_ptr<Command> make_kill_command() { return std::make_unique<KillCommand>(); }
-std::unique_ptr<Command> make_restart_command() { return std::make_unique<RestartCommand>(); }
+std::unique_ptr<Command> make_start_command() {
+    return std::make_unique<StartCommand>();
+}
+std::unique_ptr<Command> make_stop_command() {
+    return std::make_unique<StopCommand>();
+}
+std::unique_ptr<Command> make_kill_command() {
+    return std::make_unique<KillCommand>();
+}
+std::unique_ptr<Command> make_restart_command() {
+    return std::make_unique<RestartCommand>();
+}
 
 }  // namespace machine::cli

@@ -27,6 +27,8 @@ public:
 
 }  // namespace
 
-std::unique_ptr<Command> make_status_command() { return std::make_unique<StatusCommand>(); }
+std::unique_ptr<Command> make_status_command() {
+    return std::make_unique<StatusCommand>();
+}
 
 }  // namespace machine::cli

@@ -21,6 +21,8 @@ public:
 
 }  // namespace
 
-std::unique_ptr<Command> make_url_command() { return std::make_unique<UrlCommand>(); }
+std::unique_ptr<Command> make_url_command() {
+    return std::make_unique<UrlCommand>();
+}
 
 }  // namespace machine::cli

@@ -15,7 +15,9 @@ constexpr auto k_docker_api_timeout = std::chrono::seconds(30);
 class VersionCommand final : public Command {
 public:
     std::string name() const override { return "version"; }
-    std::string usage() const override { return "Show the Docker Machine version or a machine docker version"; }
+    std::string usage() const override {
+        return "Show the Docker Machine version or a machine docker version";
+    }
     int run(Context& context, const ParseResult& parsed) override {
         if (parsed.args.empty()) {
             std::cout << context.app_name << " version " << k_version << ", build " << k_git_commit << "\n";
@@ -27,7 +29,8 @@ public:
         auto host = context.store->load(parsed.args.front());
         try {
             std::string url = host->driver->url();
-            std::cout << docker_api::server_version(url, tls_client_files(*host), k_docker_api_timeout) << "\n";
+            std::cout << docker_api::server_version(url, tls_client_files(*host), k_docker_api_timeout)
+                      << "\n";
         } catch (const Error& error) {
             throw Error(std::string("Unable to query docker version: ") + error.what());
         }
@@ -37,6 +40,8 @@ public:
 
 }  // namespace
 
-std::unique_ptr<Command> make_version_command() { return std::make_unique<VersionCommand>(); }
+std::unique_ptr<Command> make_version_command() {
+    return std::make_unique<VersionCommand>();
+}
 
 }  // namespace machine::cli

@@ -37,7 +37,9 @@ public:
     [[nodiscard]] virtual std::string usage() const = 0;
     [[nodiscard]] virtual std::string description() const { return ""; }
     // The description as help shows it; create's mentions argv[0].
-    [[nodiscard]] virtual std::string description_text(const Context& /*context*/) const { return description(); }
+    [[nodiscard]] virtual std::string description_text(const Context& /*context*/) const {
+        return description();
+    }
     [[nodiscard]] virtual std::vector<FlagDef> flags() const { return {}; }
     // Commands that take their arguments raw (ssh; create parses in two passes) override this to false.
     [[nodiscard]] virtual bool parses_flags() const { return true; }

@@ -76,7 +76,8 @@ std::string single_name_or_default(const Context& context, const std::vector<std
     return names_or_default(context, args).front();
 }
 
-void run_action(Context& context, const std::vector<std::string>& names, const std::function<void(Host&)>& action) {
+void run_action(Context& context, const std::vector<std::string>& names,
+                const std::function<void(Host&)>& action) {
     std::vector<std::unique_ptr<Host>> hosts;
     std::string load_errors;
     for (const auto& name : names) {

@@ -12,10 +12,12 @@
 namespace machine::cli {
 
 // The names given, or ["default"] when none and a machine called default exists (cli.md §1.8).
-[[nodiscard]] std::vector<std::string> names_or_default(const Context& context, const std::vector<std::string>& args);
+[[nodiscard]] std::vector<std::string> names_or_default(const Context& context,
+                                                        const std::vector<std::string>& args);
 
 // One machine name: the default rule for zero, "Expected one machine name" for more than one.
-[[nodiscard]] std::string single_name_or_default(const Context& context, const std::vector<std::string>& args);
+[[nodiscard]] std::string single_name_or_default(const Context& context,
+                                                 const std::vector<std::string>& args);
 
 // runAction (cli.md §1.10): load all (any load error aborts), act concurrently, report errors joined by \n,
 // save every machine if all succeeded.

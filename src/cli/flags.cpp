@@ -19,9 +19,8 @@ namespace machine::cli {
 
 namespace {
 
-
-// Go 1.13 added the 0b / 0o prefixes and `_` digit separators to ParseInt(s, 0, ...). docker-machine 0.16.2 was
-// built with Go 1.12, which rejects both as invalid syntax, so they are off.
+// Go 1.13 added the 0b / 0o prefixes and `_` digit separators to ParseInt(s, 0, ...). docker-machine 0.16.2
+// was built with Go 1.12, which rejects both as invalid syntax, so they are off.
 constexpr bool k_go113_number_syntax = false;
 
 // ---- Go strconv helpers ----
@@ -374,7 +373,7 @@ std::string entry_text(const ParsedFlags::Entry& entry) {
 // ---- Go's FlagSet.Parse ----
 
 class FlagSetParser {
-  public:
+public:
     FlagSetParser(ParsedFlags& flags, std::vector<std::string> args)
         : m_flags(flags), m_args(std::move(args)) {}
 
@@ -389,7 +388,7 @@ class FlagSetParser {
     }
     [[nodiscard]] const std::set<std::string>& seen_names() const { return m_seen_names; }
 
-  private:
+private:
     bool parse_one() {
         if (m_position >= m_args.size()) {
             return false;

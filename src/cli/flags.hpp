@@ -26,7 +26,7 @@ struct FlagDef {
 };
 
 class ParsedFlags {
-  public:
+public:
     // Lookups by any of the flag's names; a name that was never declared throws std::logic_error.
     // Scalars convert the way codegangsta's lookups do (string() of an int flag is its decimal text,
     // integer() of a string flag is its Atoi value or 0, boolean() of a string flag is its ParseBool value or
@@ -53,13 +53,13 @@ class ParsedFlags {
 
 // A Go-style parse error; what() is the text Go prints (e.g. "flag provided but not defined: -bogus").
 class FlagError : public std::runtime_error {
-  public:
+public:
     enum class Kind { Generic, TwoForms };
     FlagError(const std::string& message, Kind kind = Kind::Generic)
         : std::runtime_error(message), m_kind(kind) {}
     [[nodiscard]] Kind kind() const noexcept { return m_kind; }
 
-  private:
+private:
     Kind m_kind;
 };
 

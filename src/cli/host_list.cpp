@@ -45,7 +45,8 @@ HostListItem query_one(Host& host) {
     item.docker_version = "Unknown";
     if (error.empty() && !url.empty()) {
         try {
-            item.docker_version = "v" + docker_api::server_version(url, tls_client_files(host), k_docker_api_timeout);
+            item.docker_version =
+                "v" + docker_api::server_version(url, tls_client_files(host), k_docker_api_timeout);
         } catch (const std::exception& version_error) {
             error = std::string("Unable to query docker version: ") + version_error.what();
         }
@@ -88,7 +89,8 @@ LoadedHosts load_all_hosts(const Store& store) {
     return loaded;
 }
 
-std::vector<HostListItem> query_hosts(const std::vector<std::shared_ptr<Host>>& hosts, std::chrono::seconds timeout) {
+std::vector<HostListItem> query_hosts(const std::vector<std::shared_ptr<Host>>& hosts,
+                                      std::chrono::seconds timeout) {
     auto started = std::chrono::steady_clock::now();
     std::vector<std::shared_ptr<PendingQuery>> pending;
     for (const auto& host : hosts) {

@@ -11,12 +11,15 @@ std::vector<std::string> host_key_options(const std::vector<const CopyLocation*>
     std::string files;
     for (const CopyLocation* location : remotes) {
         if (location->known_hosts_path.empty()) {
-            return {"-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=quiet"};
+            return {"-o", "StrictHostKeyChecking=no",
+                    "-o", "UserKnownHostsFile=/dev/null",
+                    "-o", "LogLevel=quiet"};
         }
         files += (files.empty() ? "" : " ") + location->known_hosts_path;
     }
     if (files.empty()) {
-        return {"-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=quiet"};
+        return {
+            "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=quiet"};
     }
     return {"-o", "StrictHostKeyChecking=yes", "-o", "UserKnownHostsFile=" + files, "-o", "LogLevel=quiet"};
 }
@@ -76,8 +79,8 @@ std::string location_text(const CopyLocation& location) {
     return location.user + "@" + location.host + ":" + location.path;
 }
 
-std::vector<std::string> scp_command(const CopyLocation& source, const CopyLocation& destination, bool recursive,
-                                     bool quiet, bool delta) {
+std::vector<std::string> scp_command(const CopyLocation& source, const CopyLocation& destination,
+                                     bool recursive, bool quiet, bool delta) {
     auto remotes = remotes_of(source, destination);
     std::vector<std::string> ssh_options = host_key_options(remotes);
     bool every_remote_has_key = true;
@@ -145,6 +148,8 @@ std::vector<std::string> mount_command(const CopyLocation& source, const std::st
     return argv;
 }
 
-std::vector<std::string> unmount_command(const std::string& mount_point) { return {"fusermount", "-u", mount_point}; }
+std::vector<std::string> unmount_command(const std::string& mount_point) {
+    return {"fusermount", "-u", mount_point};
+}
 
 }  // namespace machine::cli

@@ -34,11 +34,13 @@ struct ParsedCopyArg {
 [[nodiscard]] std::string location_text(const CopyLocation& location);
 
 // scp argv (program name first). With `delta`, the rsync argv instead.
-[[nodiscard]] std::vector<std::string> scp_command(const CopyLocation& source, const CopyLocation& destination,
-                                                   bool recursive, bool quiet, bool delta);
+[[nodiscard]] std::vector<std::string> scp_command(const CopyLocation& source,
+                                                   const CopyLocation& destination, bool recursive,
+                                                   bool quiet, bool delta);
 
 // sshfs argv for a mount, or fusermount -u for an unmount.
-[[nodiscard]] std::vector<std::string> mount_command(const CopyLocation& source, const std::string& mount_point);
+[[nodiscard]] std::vector<std::string> mount_command(const CopyLocation& source,
+                                                     const std::string& mount_point);
 [[nodiscard]] std::vector<std::string> unmount_command(const std::string& mount_point);
 
 }  // namespace machine::cli

@@ -17,7 +17,7 @@ namespace {
 constexpr char k_escape = '\xff';  // tabwriter.Escape
 
 class TabWriter {
-  public:
+public:
     explicit TabWriter(const TabwriterOptions& options) : m_options(options) { reset(); }
 
     void write(std::string_view text) {
@@ -57,7 +57,7 @@ class TabWriter {
         return std::move(m_out);
     }
 
-  private:
+private:
     struct Cell {
         std::size_t size = 0;  // bytes
         int width = 0;         // runes

@@ -15,16 +15,19 @@ std::string port_of(const std::string& address) {
 }
 
 std::string invalid_certs_error(const std::string& host_port, const std::string& reason) {
-    return "Error checking and/or regenerating the certs: There was an error validating certificates for host " +
+    return "Error checking and/or regenerating the certs: There was an error validating certificates for "
+           "host " +
            go_quote(host_port) + ": " + reason +
-           "\nYou can attempt to regenerate them using 'docker-machine regenerate-certs [name]'.\nBe advised that "
+           "\nYou can attempt to regenerate them using 'docker-machine regenerate-certs [name]'.\nBe advised "
+           "that "
            "this will trigger a Docker daemon restart which might stop running containers.\n";
 }
 
 }  // namespace
 
 cert::TlsClientFiles tls_client_files(const Host& host) {
-    return {host.options.auth.ca_cert_path, host.options.auth.client_cert_path, host.options.auth.client_key_path};
+    return {host.options.auth.ca_cert_path, host.options.auth.client_cert_path,
+            host.options.auth.client_key_path};
 }
 
 std::string swarm_url(const Host& host, const std::string& url) {
@@ -56,7 +59,8 @@ std::string check_connection(Host& host, bool swarm) {
             } catch (const Error&) {
                 throw Error(invalid_certs_error(host_port, error.what()));
             }
-            throw Error("Connection to Swarm cannot be checked but the certs are valid. Maybe swarm is not started");
+            throw Error(
+                "Connection to Swarm cannot be checked but the certs are valid. Maybe swarm is not started");
         }
         throw Error(invalid_certs_error(host_port, error.what()));
     }

@@ -7,15 +7,24 @@ namespace machine {
 
 std::string_view state_name(State state) {
     switch (state) {
-        case State::None: return "";
-        case State::Running: return "Running";
-        case State::Paused: return "Paused";
-        case State::Saved: return "Saved";
-        case State::Stopped: return "Stopped";
-        case State::Stopping: return "Stopping";
-        case State::Starting: return "Starting";
-        case State::Error: return "Error";
-        case State::Timeout: return "Timeout";
+        case State::None:
+            return "";
+        case State::Running:
+            return "Running";
+        case State::Paused:
+            return "Paused";
+        case State::Saved:
+            return "Saved";
+        case State::Stopped:
+            return "Stopped";
+        case State::Stopping:
+            return "Stopping";
+        case State::Starting:
+            return "Starting";
+        case State::Error:
+            return "Error";
+        case State::Timeout:
+            return "Timeout";
     }
     return "";
 }
@@ -72,11 +81,17 @@ std::string Driver::ip() {
     return m_base.ip_address;
 }
 
-std::string Driver::ssh_hostname() { return ip(); }
+std::string Driver::ssh_hostname() {
+    return ip();
+}
 
-int Driver::ssh_port() { return m_base.ssh_port == 0 ? 22 : m_base.ssh_port; }
+int Driver::ssh_port() {
+    return m_base.ssh_port == 0 ? 22 : m_base.ssh_port;
+}
 
-std::string Driver::ssh_username() { return m_base.ssh_user.empty() ? "root" : m_base.ssh_user; }
+std::string Driver::ssh_username() {
+    return m_base.ssh_user.empty() ? "root" : m_base.ssh_user;
+}
 
 std::string Driver::ssh_key_path() {
     if (m_base.ssh_key_path.empty()) {
@@ -87,10 +102,14 @@ std::string Driver::ssh_key_path() {
 
 std::vector<StateField> Driver::base_state_fields() {
     return {
-        {"IPAddress", &m_base.ip_address},     {"MachineName", &m_base.machine_name},
-        {"SSHUser", &m_base.ssh_user},         {"SSHPort", &m_base.ssh_port},
-        {"SSHKeyPath", &m_base.ssh_key_path},  {"StorePath", &m_base.store_path},
-        {"SwarmMaster", &m_base.swarm_master}, {"SwarmHost", &m_base.swarm_host},
+        {"IPAddress", &m_base.ip_address},
+        {"MachineName", &m_base.machine_name},
+        {"SSHUser", &m_base.ssh_user},
+        {"SSHPort", &m_base.ssh_port},
+        {"SSHKeyPath", &m_base.ssh_key_path},
+        {"StorePath", &m_base.store_path},
+        {"SwarmMaster", &m_base.swarm_master},
+        {"SwarmHost", &m_base.swarm_host},
         {"SwarmDiscovery", &m_base.swarm_discovery},
     };
 }

@@ -3,7 +3,9 @@
 namespace machine {
 
 bool is_valid_machine_name(std::string_view name) {
-    auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); };
+    auto alnum = [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    };
     if (name.empty() || !alnum(name.front())) {
         return false;
     }

@@ -35,7 +35,8 @@ ssh::Endpoint ssh_endpoint(Driver& driver) {
     endpoint.user = driver.ssh_username();
     endpoint.key_path = driver.ssh_key_path();
     const BaseDriverState& base = driver.base();
-    endpoint.known_hosts_path = go_path::join({base.store_path, "machines", base.machine_name, "known_hosts"});
+    endpoint.known_hosts_path =
+        go_path::join({base.store_path, "machines", base.machine_name, "known_hosts"});
     return endpoint;
 }
 

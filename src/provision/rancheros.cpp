@@ -2,8 +2,8 @@
 
 #include "machine/error.hpp"
 #include "machine/log.hpp"
-#include "provision/shell_safety.hpp"
 #include "provision/provisioner.hpp"
+#include "provision/shell_safety.hpp"
 
 namespace machine::provision {
 namespace {

@@ -60,8 +60,8 @@ std::string usage_hint(const std::string& shell, const std::vector<std::string>&
         return "# Run this command to configure your shell: \n# & " + command_line + " | Invoke-Expression\n";
     }
     if (shell == "cmd") {
-        return "REM Run this command to configure your shell: \nREM \t@FOR /f \"tokens=*\" %i IN ('" + command_line +
-               "') DO @%i\n";
+        return "REM Run this command to configure your shell: \nREM \t@FOR /f \"tokens=*\" %i IN ('" +
+               command_line + "') DO @%i\n";
     }
     if (shell == "emacs") {
         return ";; Run this command to configure your shell: \n;; (with-temp-buffer (shell-command \"" +

@@ -33,11 +33,16 @@ const Json* find_key(const Json& object, std::string_view key) {
 
 std::string json_kind(const Json& value) {
     switch (value.type()) {
-        case Json::value_t::string: return "string";
-        case Json::value_t::boolean: return "bool";
-        case Json::value_t::array: return "array";
-        case Json::value_t::object: return "object";
-        default: return "number";
+        case Json::value_t::string:
+            return "string";
+        case Json::value_t::boolean:
+            return "bool";
+        case Json::value_t::array:
+            return "array";
+        case Json::value_t::object:
+            return "object";
+        default:
+            return "number";
     }
 }
 
@@ -49,7 +54,8 @@ std::string json_kind(const Json& value) {
 // Decodes `key` of `object` into `target` if present (null leaves the target untouched, as in Go).
 class Decoder {
 public:
-    Decoder(const Json& object, std::string struct_name) : m_object(object), m_struct(std::move(struct_name)) {}
+    Decoder(const Json& object, std::string struct_name)
+        : m_object(object), m_struct(std::move(struct_name)) {}
 
     void get(std::string_view key, std::string& target) const {
         if (const Json* value = present(key)) {
@@ -116,8 +122,8 @@ private:
             return value.get<long long>();
         }
         if (value.is_number_float()) {
-            throw Error("json: cannot unmarshal number " + go_json::marshal(value) + " into Go struct field " +
-                        field(key) + " of type int");
+            throw Error("json: cannot unmarshal number " + go_json::marshal(value) +
+                        " into Go struct field " + field(key) + " of type int");
         }
         type_error(value, field(key), "int");
     }
@@ -180,9 +186,9 @@ Json canonical_document() {
     swarm["Env"] = nullptr;
     swarm["IsExperimental"] = false;
     Json auth = Json::object();
-    for (const char* key : {"CertDir", "CaCertPath", "CaPrivateKeyPath", "CaCertRemotePath", "ServerCertPath",
-                            "ServerKeyPath", "ClientKeyPath", "ServerCertRemotePath", "ServerKeyRemotePath",
-                            "ClientCertPath"}) {
+    for (const char* key :
+         {"CertDir", "CaCertPath", "CaPrivateKeyPath", "CaCertRemotePath", "ServerCertPath", "ServerKeyPath",
+          "ClientKeyPath", "ServerCertRemotePath", "ServerKeyRemotePath", "ClientCertPath"}) {
         auth[key] = "";
     }
     auth["ServerCertSANs"] = Json::array();
@@ -364,7 +370,7 @@ void migrate_v1_to_v2(Json& document) {
     std::string global_store = go_path::dir(go_path::dir(string_at(document, "StorePath")));
     Json* options = document.contains("HostOptions") ? &document["HostOptions"] : nullptr;
     Json old_auth = options != nullptr && (*options)["AuthOptions"].is_object() ? (*options)["AuthOptions"]
-                                                                                 : Json::object();
+                                                                                : Json::object();
     Json auth = Json::object();
     auth["CertDir"] = go_path::join({global_store, "certs"});
     auth["CaCertPath"] = string_at(old_auth, "CaCertPath");
@@ -457,7 +463,8 @@ DecodedHost decode_host(const std::string& name, const std::string& bytes) {
     }
     if (version > Host::k_config_version) {
         throw Error(
-            "Error getting migrated host: config version is from the future -- you should upgrade your Docker "
+            "Error getting migrated host: config version is from the future -- you should upgrade your "
+            "Docker "
             "Machine client");
     }
     DecodedHost decoded;
@@ -500,16 +507,16 @@ DecodedHost decode_host(const std::string& name, const std::string& bytes) {
                 }
             }
         }
-        if (const Json* options = find_key(document, "HostOptions"); options != nullptr && options->is_object()) {
+        if (const Json* options = find_key(document, "HostOptions");
+            options != nullptr && options->is_object()) {
             decode_options(*options, host->options);
         }
     } catch (const Error& error) {
         throw Error("Error getting migrated host: " + stage + error.what());
     }
     // The directory name wins over whatever the JSON says.
-    host->driver->base().machine_name = host->driver->base().machine_name.empty()
-                                            ? name
-                                            : host->driver->base().machine_name;
+    host->driver->base().machine_name =
+        host->driver->base().machine_name.empty() ? name : host->driver->base().machine_name;
     host->loaded_config_json = go_json::marshal(document);
     decoded.host = std::move(host);
     return decoded;

@@ -15,12 +15,23 @@ void append_quoted(std::string& out, const std::string& text) {
     for (std::size_t i = 0; i < text.size(); ++i) {
         auto c = static_cast<unsigned char>(text[i]);
         switch (c) {
-            case '"': out += "\\\""; continue;
-            case '\\': out += "\\\\"; continue;
-            case '\n': out += "\\n"; continue;
-            case '\r': out += "\\r"; continue;
-            case '\t': out += "\\t"; continue;
-            default: break;
+            case '"':
+                out += "\\\"";
+                continue;
+            case '\\':
+                out += "\\\\";
+                continue;
+            case '\n':
+                out += "\\n";
+                continue;
+            case '\r':
+                out += "\\r";
+                continue;
+            case '\t':
+                out += "\\t";
+                continue;
+            default:
+                break;
         }
         if (c < 0x20 || c == '<' || c == '>' || c == '&') {
             out += "\\u00";
@@ -30,7 +41,8 @@ void append_quoted(std::string& out, const std::string& text) {
         }
         // U+2028 and U+2029 (E2 80 A8 / E2 80 A9) break JavaScript, so Go escapes them.
         if (c == 0xE2 && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x80 &&
-            (static_cast<unsigned char>(text[i + 2]) == 0xA8 || static_cast<unsigned char>(text[i + 2]) == 0xA9)) {
+            (static_cast<unsigned char>(text[i + 2]) == 0xA8 ||
+             static_cast<unsigned char>(text[i + 2]) == 0xA9)) {
             out += static_cast<unsigned char>(text[i + 2]) == 0xA8 ? "\\u2028" : "\\u2029";
             i += 2;
             continue;
@@ -73,14 +85,24 @@ void append_value(std::string& out, const nlohmann::ordered_json& value, int dep
         }
     };
     switch (value.type()) {
-        case nlohmann::ordered_json::value_t::null: out += "null"; break;
-        case nlohmann::ordered_json::value_t::boolean: out += value.get<bool>() ? "true" : "false"; break;
-        case nlohmann::ordered_json::value_t::number_integer: out += std::to_string(value.get<long long>()); break;
+        case nlohmann::ordered_json::value_t::null:
+            out += "null";
+            break;
+        case nlohmann::ordered_json::value_t::boolean:
+            out += value.get<bool>() ? "true" : "false";
+            break;
+        case nlohmann::ordered_json::value_t::number_integer:
+            out += std::to_string(value.get<long long>());
+            break;
         case nlohmann::ordered_json::value_t::number_unsigned:
             out += std::to_string(value.get<unsigned long long>());
             break;
-        case nlohmann::ordered_json::value_t::number_float: append_float(out, value.get<double>()); break;
-        case nlohmann::ordered_json::value_t::string: append_quoted(out, value.get_ref<const std::string&>()); break;
+        case nlohmann::ordered_json::value_t::number_float:
+            append_float(out, value.get<double>());
+            break;
+        case nlohmann::ordered_json::value_t::string:
+            append_quoted(out, value.get_ref<const std::string&>());
+            break;
         case nlohmann::ordered_json::value_t::array: {
             if (value.empty()) {
                 out += "[]";
@@ -121,7 +143,9 @@ void append_value(std::string& out, const nlohmann::ordered_json& value, int dep
             out.push_back('}');
             break;
         }
-        default: out += "null"; break;
+        default:
+            out += "null";
+            break;
     }
 }
 

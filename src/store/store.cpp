@@ -16,15 +16,22 @@ namespace machine {
 
 MachineNotFound::MachineNotFound(const std::string& name)
     : Error("Docker machine " + go_quote(name) +
-            " does not exist. Use \"docker-machine ls\" to list machines. Use \"docker-machine create\" to add a "
+            " does not exist. Use \"docker-machine ls\" to list machines. Use \"docker-machine create\" to "
+            "add a "
             "new one."),
       m_name(name) {}
 
 Store::Store(std::string root) : m_root(std::move(root)) {}
 
-std::string Store::machines_dir() const { return go_path::join({m_root, "machines"}); }
-std::string Store::machine_dir(const std::string& name) const { return go_path::join({m_root, "machines", name}); }
-std::string Store::certs_dir() const { return go_path::join({m_root, "certs"}); }
+std::string Store::machines_dir() const {
+    return go_path::join({m_root, "machines"});
+}
+std::string Store::machine_dir(const std::string& name) const {
+    return go_path::join({m_root, "machines", name});
+}
+std::string Store::certs_dir() const {
+    return go_path::join({m_root, "certs"});
+}
 
 std::vector<std::string> Store::list_names() const {
     std::vector<std::string> names;

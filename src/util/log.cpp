@@ -22,16 +22,28 @@ void write_line(std::FILE* stream, std::string_view message) {
 
 }  // namespace
 
-void info(std::string_view message) { write_line(g_info_to_stderr ? stderr : stdout, message); }
-void warn(std::string_view message) { write_line(g_info_to_stderr ? stderr : stdout, message); }
-void error(std::string_view message) { write_line(stderr, message); }
+void info(std::string_view message) {
+    write_line(g_info_to_stderr ? stderr : stdout, message);
+}
+void warn(std::string_view message) {
+    write_line(g_info_to_stderr ? stderr : stdout, message);
+}
+void error(std::string_view message) {
+    write_line(stderr, message);
+}
 void debug(std::string_view message) {
     if (g_debug) {
         write_line(stderr, message);
     }
 }
-void set_debug(bool enabled) { g_debug = enabled; }
-bool debug_enabled() { return g_debug; }
-void set_info_to_stderr(bool to_stderr) { g_info_to_stderr = to_stderr; }
+void set_debug(bool enabled) {
+    g_debug = enabled;
+}
+bool debug_enabled() {
+    return g_debug;
+}
+void set_info_to_stderr(bool to_stderr) {
+    g_info_to_stderr = to_stderr;
+}
 
 }  // namespace machine::log

@@ -37,7 +37,7 @@ std::string_view trim_leading_zeros(std::string_view run) {
 // Go 1.12 sort.Sort (quicksort with ninther pivots, heapsort fallback, shell pass + insertion sort for short
 // ranges), over names with natural_less.
 class GoSorter {
-  public:
+public:
     explicit GoSorter(std::vector<std::string>& data) : m_data(data) {}
 
     void sort() {
@@ -49,7 +49,7 @@ class GoSorter {
         quick_sort(0, n, depth * 2);
     }
 
-  private:
+private:
     bool less(std::size_t i, std::size_t j) const { return natural_less(m_data[i], m_data[j]); }
     void swap(std::size_t i, std::size_t j) { std::swap(m_data[i], m_data[j]); }
 

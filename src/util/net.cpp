@@ -17,7 +17,8 @@ struct AddrInfoDeleter {
 };
 
 bool connect_with_timeout(const addrinfo& address, std::chrono::milliseconds timeout) {
-    int fd = ::socket(address.ai_family, address.ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, address.ai_protocol);
+    int fd =
+        ::socket(address.ai_family, address.ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, address.ai_protocol);
     if (fd < 0) {
         return false;
     }

@@ -1,6 +1,6 @@
-// libFuzzer entry point: decodes the input as a machine's config.json (any version, with migration) and, when it
-// loads, encodes it again and decodes the result. Errors of type machine::Error are expected; crashes, other
-// exceptions and a re-encoded document that no longer loads are bugs.
+// libFuzzer entry point: decodes the input as a machine's config.json (any version, with migration) and, when
+// it loads, encodes it again and decodes the result. Errors of type machine::Error are expected; crashes,
+// other exceptions and a re-encoded document that no longer loads are bugs.
 
 #include <cstddef>
 #include <cstdint>

@@ -1,5 +1,5 @@
-// The driver registry of the config fuzzer: the none driver and the not-found placeholder, so the fuzzer links
-// only the store's codec and not the SSH and provisioning code of the other drivers.
+// The driver registry of the config fuzzer: the none driver and the not-found placeholder, so the fuzzer
+// links only the store's codec and not the SSH and provisioning code of the other drivers.
 
 #include "drivers/none/none_driver.hpp"
 #include "drivers/not_found_driver.hpp"

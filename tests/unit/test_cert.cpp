@@ -869,6 +869,7 @@ TEST(PemNotAfter, MatchesOpenSslOnGeneratedCertificates) {
     ASSERT_TRUE(fast.has_value());
     EXPECT_EQ(*fast, machine::cert::not_after(dir + "/ca.pem"));
     EXPECT_FALSE(machine::cert::pem_not_after("no certificate here").has_value());
-    EXPECT_FALSE(machine::cert::pem_not_after("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----").has_value());
+    EXPECT_FALSE(machine::cert::pem_not_after("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----")
+                     .has_value());
     std::filesystem::remove_all(dir);
 }

@@ -44,23 +44,29 @@ TEST(ShellEnv, HintsForEveryShell) {
     std::vector<std::string> argv = {"machine", "env", "default"};
     EXPECT_EQ(shell::usage_hint("bash", argv),
               "# Run this command to configure your shell: \n# eval $(machine env default)\n");
-    EXPECT_EQ(shell::usage_hint("fish", argv), "# Run this command to configure your shell: \n# eval (machine env default)\n");
+    EXPECT_EQ(shell::usage_hint("fish", argv),
+              "# Run this command to configure your shell: \n# eval (machine env default)\n");
     EXPECT_EQ(shell::usage_hint("powershell", argv),
               "# Run this command to configure your shell: \n# & machine env default | Invoke-Expression\n");
-    EXPECT_EQ(shell::usage_hint("cmd", argv),
-              "REM Run this command to configure your shell: \nREM \t@FOR /f \"tokens=*\" %i IN ('machine env "
-              "default') DO @%i\n");
-    EXPECT_EQ(shell::usage_hint("emacs", argv),
-              ";; Run this command to configure your shell: \n;; (with-temp-buffer (shell-command \"machine env "
-              "default\" (current-buffer)) (eval-buffer))\n");
-    EXPECT_EQ(shell::usage_hint("tcsh", argv), ": Run this command to configure your shell: \n: eval `machine env default`\n");
+    EXPECT_EQ(
+        shell::usage_hint("cmd", argv),
+        "REM Run this command to configure your shell: \nREM \t@FOR /f \"tokens=*\" %i IN ('machine env "
+        "default') DO @%i\n");
+    EXPECT_EQ(
+        shell::usage_hint("emacs", argv),
+        ";; Run this command to configure your shell: \n;; (with-temp-buffer (shell-command \"machine env "
+        "default\" (current-buffer)) (eval-buffer))\n");
+    EXPECT_EQ(shell::usage_hint("tcsh", argv),
+              ": Run this command to configure your shell: \n: eval `machine env default`\n");
     EXPECT_EQ(shell::usage_hint("bash", {"C:\\Program Files\\docker-machine.exe", "env", "--shell=fish"}),
-              "# Run this command to configure your shell: \n# eval $(\"C:\\Program Files\\docker-machine.exe\" env "
+              "# Run this command to configure your shell: \n# eval $(\"C:\\Program "
+              "Files\\docker-machine.exe\" env "
               "--shell=fish)\n");
 }
 
 TEST(ShellEnv, SetAndUnsetTriples) {
-    auto check = [](const shell::LineFormat& format, const char* prefix, const char* delimiter, const char* suffix) {
+    auto check = [](const shell::LineFormat& format, const char* prefix, const char* delimiter,
+                    const char* suffix) {
         EXPECT_EQ(format.prefix, prefix);
         EXPECT_EQ(format.delimiter, delimiter);
         EXPECT_EQ(format.suffix, suffix);
@@ -113,9 +119,10 @@ TEST(RemoteCopy, ScpCommandAsUpstream) {
               "IdentitiesOnly=yes -o Port=234 -o IdentityFile=\"/fake/keypath/id_rsa\" /tmp/foo "
               "root@12.34.56.78:/home/docker/foo");
     auto keyless = remote("user", "1.2.3.4", 0, "", "/home/docker/foo");
-    EXPECT_EQ(join(scp_command(local("/tmp/foo"), keyless, true, false, false)),
-              "scp -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=quiet -3 -r /tmp/foo "
-              "user@1.2.3.4:/home/docker/foo");
+    EXPECT_EQ(
+        join(scp_command(local("/tmp/foo"), keyless, true, false, false)),
+        "scp -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=quiet -3 -r /tmp/foo "
+        "user@1.2.3.4:/home/docker/foo");
     auto rsync = scp_command(local("/tmp/foo"), keyless, true, false, true);
     ASSERT_EQ(rsync.size(), 7u);
     EXPECT_EQ(rsync[0], "rsync");
@@ -133,9 +140,10 @@ TEST(RemoteCopy, ScpCommandAsUpstream) {
 TEST(RemoteCopy, PinnedHostKeysReplaceTrustAnything) {
     auto destination = remote("root", "10.0.0.2", 22, "/k", "/x");
     destination.known_hosts_path = "/store/machines/m/known_hosts";
-    EXPECT_EQ(join(scp_command(local("/a"), destination, false, false, false)),
-              "scp -o StrictHostKeyChecking=yes -o UserKnownHostsFile=/store/machines/m/known_hosts -o "
-              "LogLevel=quiet -3 -o IdentitiesOnly=yes -o Port=22 -o IdentityFile=\"/k\" /a root@10.0.0.2:/x");
+    EXPECT_EQ(
+        join(scp_command(local("/a"), destination, false, false, false)),
+        "scp -o StrictHostKeyChecking=yes -o UserKnownHostsFile=/store/machines/m/known_hosts -o "
+        "LogLevel=quiet -3 -o IdentitiesOnly=yes -o Port=22 -o IdentityFile=\"/k\" /a root@10.0.0.2:/x");
 }
 
 TEST(RemoteCopy, MountCommandsAsUpstream) {

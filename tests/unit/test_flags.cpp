@@ -107,7 +107,7 @@ std::string parse_error(const Args& args, bool reorder = false) {
 }
 
 class ScopedEnv {
-  public:
+public:
     ScopedEnv(std::string name, const std::string& value) : m_name(std::move(name)) {
         ::setenv(m_name.c_str(), value.c_str(), 1);
     }
@@ -115,7 +115,7 @@ class ScopedEnv {
     ScopedEnv(const ScopedEnv&) = delete;
     ScopedEnv& operator=(const ScopedEnv&) = delete;
 
-  private:
+private:
     std::string m_name;
 };
 

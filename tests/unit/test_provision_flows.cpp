@@ -16,12 +16,12 @@
 #include "machine/atomic_file.hpp"
 #include "machine/cert.hpp"
 #include "machine/error.hpp"
+#include "machine/ssh.hpp"
 #include "provision/daemon_port.hpp"
 #include "provision/detection.hpp"
 #include "provision/flows.hpp"
 #include "provision/provisioner.hpp"
 #include "provision/shell_safety.hpp"
-#include "machine/ssh.hpp"
 
 namespace {
 
@@ -241,12 +241,13 @@ protected:
     }
 
     std::string systemd_options_command(const std::string& daemon) {
-        return options_command("/etc/systemd/system/docker.service.d",
-                               "[Service]\nExecStart=\nExecStart=" + daemon +
-                                   " -H tcp://0.0.0.0:2376 -H unix:///var/run/docker.sock --storage-driver overlay2 "
-                                   "--tlsverify --tlscacert /etc/docker/ca.pem --tlscert /etc/docker/server.pem "
-                                   "--tlskey /etc/docker/server-key.pem --label provider=generic \nEnvironment=\n",
-                               "/etc/systemd/system/docker.service.d/10-machine.conf");
+        return options_command(
+            "/etc/systemd/system/docker.service.d",
+            "[Service]\nExecStart=\nExecStart=" + daemon +
+                " -H tcp://0.0.0.0:2376 -H unix:///var/run/docker.sock --storage-driver overlay2 "
+                "--tlsverify --tlscacert /etc/docker/ca.pem --tlscert /etc/docker/server.pem "
+                "--tlskey /etc/docker/server-key.pem --label provider=generic \nEnvironment=\n",
+            "/etc/systemd/system/docker.service.d/10-machine.conf");
     }
 
     // The captured ubuntu(systemd) command list of §5.5 (plus the dockerd probe), after `cat
@@ -748,12 +749,14 @@ TEST_F(ProvisionFlows, EngineOptionsReachTheDropIn) {
         return std::find(commands.begin(), commands.end(), command) != commands.end();
     };
     EXPECT_TRUE(has("if ! type docker; then curl -sSL https://test.docker.com | sh -; fi"));
-    EXPECT_TRUE(has(options_command(
-        "/etc/systemd/system/docker.service.d",
-        "[Service]\nExecStart=\nExecStart=/usr/bin/dockerd -H tcp://0.0.0.0:2376 -H unix:///var/run/docker.sock "
-        "--storage-driver devicemapper --tlsverify --tlscacert /etc/docker/ca.pem --tlscert /etc/docker/server.pem "
-        "--tlskey /etc/docker/server-key.pem --label env=prod --label provider=generic \nEnvironment=\"FOO=bar\" \n",
-        "/etc/systemd/system/docker.service.d/10-machine.conf")));
+    EXPECT_TRUE(has(options_command("/etc/systemd/system/docker.service.d",
+                                    "[Service]\nExecStart=\nExecStart=/usr/bin/dockerd -H tcp://0.0.0.0:2376 "
+                                    "-H unix:///var/run/docker.sock "
+                                    "--storage-driver devicemapper --tlsverify --tlscacert "
+                                    "/etc/docker/ca.pem --tlscert /etc/docker/server.pem "
+                                    "--tlskey /etc/docker/server-key.pem --label env=prod --label "
+                                    "provider=generic \nEnvironment=\"FOO=bar\" \n",
+                                    "/etc/systemd/system/docker.service.d/10-machine.conf")));
 }
 
 TEST_F(ProvisionFlows, CustomDaemonPortFromDriverUrl) {
@@ -859,11 +862,12 @@ TEST_F(ProvisionFlows, CoreOsWritesItsDropIn) {
     EXPECT_EQ(commands[4], "sudo mkdir -p /etc/docker");
     bool drop_in = false;
     for (const std::string& command : commands) {
-        drop_in = drop_in ||
-                  written_options(command, "/etc/systemd/system/docker.service.d/10-machine.conf")
-                          .rfind("[Service]\nEnvironment=TMPDIR=/var/tmp\nExecStart=\nExecStart=/usr/lib/coreos/dockerd  "
-                                 "--host=unix:///var/run/docker.sock --host=tcp://0.0.0.0:2376 ",
-                                 0) == 0;
+        drop_in = drop_in || written_options(command, "/etc/systemd/system/docker.service.d/10-machine.conf")
+                                     .rfind(
+                                         "[Service]\nEnvironment=TMPDIR=/var/tmp\nExecStart=\nExecStart=/usr/"
+                                         "lib/coreos/dockerd  "
+                                         "--host=unix:///var/run/docker.sock --host=tcp://0.0.0.0:2376 ",
+                                         0) == 0;
     }
     EXPECT_TRUE(drop_in);
     EXPECT_EQ(commands.back(), k_listening_sockets_command);
@@ -948,9 +952,8 @@ TEST_F(ProvisionFlows, Boot2DockerWaitsForTheDaemonFirst) {
         }));
     bool profile = false;
     for (const std::string& command : commands) {
-        profile =
-            profile ||
-            written_options(command, "/var/lib/boot2docker/profile").rfind("\nEXTRA_ARGS='\n", 0) == 0;
+        profile = profile ||
+                  written_options(command, "/var/lib/boot2docker/profile").rfind("\nEXTRA_ARGS='\n", 0) == 0;
     }
     EXPECT_TRUE(profile);
     EXPECT_EQ(commands.back(), k_listening_sockets_command);

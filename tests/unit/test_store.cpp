@@ -17,7 +17,9 @@ using namespace machine;
 
 namespace {
 
-std::string fixture(const std::string& name) { return read_file(std::string(MACHINE_FIXTURES) + "/config/" + name); }
+std::string fixture(const std::string& name) {
+    return read_file(std::string(MACHINE_FIXTURES) + "/config/" + name);
+}
 
 class TempDir {
 public:
@@ -69,9 +71,10 @@ TEST(ConfigCodec, FutureVersionIsRejected) {
         (void)decode_host("x", R"({"ConfigVersion": 4})");
         FAIL();
     } catch (const Error& error) {
-        EXPECT_STREQ(error.what(),
-                     "Error getting migrated host: config version is from the future -- you should upgrade your "
-                     "Docker Machine client");
+        EXPECT_STREQ(
+            error.what(),
+            "Error getting migrated host: config version is from the future -- you should upgrade your "
+            "Docker Machine client");
     }
 }
 
@@ -105,7 +108,8 @@ TEST(ConfigCodec, RawDriverIsDroppedAndUnknownDriverLoadsAsPlaceholder) {
         (void)decoded.host->driver->url();
         FAIL();
     } catch (const Error& error) {
-        EXPECT_STREQ(error.what(), "Driver \"foo\" not found. Do you have the plugin binary accessible in your PATH?");
+        EXPECT_STREQ(error.what(),
+                     "Driver \"foo\" not found. Do you have the plugin binary accessible in your PATH?");
     }
 }
 
@@ -190,9 +194,10 @@ TEST(Store, LoadErrors) {
         (void)store.load("ghost");
         FAIL();
     } catch (const MachineNotFound& error) {
-        EXPECT_STREQ(error.what(),
-                     "Docker machine \"ghost\" does not exist. Use \"docker-machine ls\" to list machines. Use "
-                     "\"docker-machine create\" to add a new one.");
+        EXPECT_STREQ(
+            error.what(),
+            "Docker machine \"ghost\" does not exist. Use \"docker-machine ls\" to list machines. Use "
+            "\"docker-machine create\" to add a new one.");
     }
     fs::create_directories(store.machine_dir("empty"));
     try {
@@ -254,7 +259,8 @@ TEST(GoJson, EscapesLikeGo) {
     EXPECT_EQ(go_json::quote("∞/"), "\"∞/\"");
     auto value = nlohmann::ordered_json::parse(R"({"a":[],"b":{},"c":[1,"x"],"d":0.5,"e":1e21,"f":null})");
     EXPECT_EQ(go_json::marshal(value), R"({"a":[],"b":{},"c":[1,"x"],"d":0.5,"e":1e+21,"f":null})");
-    EXPECT_EQ(go_json::marshal_indent(nlohmann::ordered_json::parse(R"({"a":[1]})")), "{\n    \"a\": [\n        1\n    ]\n}");
+    EXPECT_EQ(go_json::marshal_indent(nlohmann::ordered_json::parse(R"({"a":[1]})")),
+              "{\n    \"a\": [\n        1\n    ]\n}");
 }
 
 TEST(GoPath, CleanJoinDirBase) {
