@@ -13,6 +13,7 @@
 #include "provision/engine_config.hpp"
 #include "provision/os_release.hpp"
 #include "provision/provisioner.hpp"
+#include "provision/shell_safety.hpp"
 #include "provision/swarm.hpp"
 #include "provision/version_compare.hpp"
 
@@ -21,33 +22,9 @@ namespace {
 using machine::Error;
 using namespace machine::provision;
 
-// What the remote shell makes of `printf %s "<text>"`: the text inside double quotes (backslash escapes \$ \`
-// \" \\ and \newline), with a bare '"' toggling the quoting.
+// What the remote shell made of upstream's `printf %s "<text>"` transport (the file content on the host).
 std::string as_written_by_remote_shell(const std::string& text) {
-    std::string result;
-    bool quoted = true;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        char c = text[i];
-        if (c == '"') {
-            quoted = !quoted;
-        } else if (c == '\\' && i + 1 < text.size()) {
-            char next = text[i + 1];
-            if (!quoted) {
-                result.push_back(next);
-                ++i;
-            } else if (next == '$' || next == '`' || next == '"' || next == '\\') {
-                result.push_back(next);
-                ++i;
-            } else if (next == '\n') {
-                ++i;
-            } else {
-                result.push_back(c);
-            }
-        } else {
-            result.push_back(c);
-        }
-    }
-    return result;
+    return double_quoted_literal(text);
 }
 
 // ---- /etc/os-release (TestParseOsRelease, TestParseLine) ----
