@@ -188,6 +188,7 @@ protected:
         m_ssh.defaults["docker --version"] = {0, "Docker version 19.03.5, build 633a0ea838\n"};
         m_ssh.defaults[k_dockerd_probe_command] = {0, "/usr/bin/dockerd\n"};
         m_ssh.defaults[k_listening_sockets_command] = {0, k_ss_listening};
+        m_ssh.defaults["command -v curl"] = {1, ""};  // a host without curl, as upstream's captures had
     }
 
     void TearDown() override {
@@ -262,6 +263,7 @@ protected:
         std::vector<std::string> rest = {
             "sudo hostname gen6 && echo \"gen6\" | sudo tee /etc/hostname",
             k_hosts_script,
+            "command -v curl",
             "sudo apt-get update",
             "DEBIAN_FRONTEND=noninteractive sudo -E apt-get install -y  curl",
             "if ! type docker; then curl -sSL https://get.docker.com | sh -; fi",
@@ -489,6 +491,20 @@ TEST_F(ProvisionFlows, UbuntuUpstartUsesServiceAndDockerOpts) {
     }
     EXPECT_TRUE(options_written);
     EXPECT_EQ(commands.back(), k_listening_sockets_command);  // no enable step
+}
+
+TEST_F(ProvisionFlows, CurlAlreadyThereSkipsTheAptRefresh) {
+    use_os(k_ubuntu_xenial);
+    m_ssh.defaults["command -v curl"] = {0, "/usr/bin/curl\n"};
+    testing::internal::CaptureStdout();
+    run_create_provisioning(env(), m_options, [] {});
+    (void)testing::internal::GetCapturedStdout();
+    const auto& commands = m_ssh.commands();
+    EXPECT_EQ(std::count(commands.begin(), commands.end(), "command -v curl"), 1);
+    EXPECT_EQ(std::count(commands.begin(), commands.end(), "sudo apt-get update"), 0);
+    EXPECT_EQ(std::count(commands.begin(), commands.end(),
+                         "DEBIAN_FRONTEND=noninteractive sudo -E apt-get install -y  curl"),
+              0);
 }
 
 TEST_F(ProvisionFlows, AptLockIsRetried) {
