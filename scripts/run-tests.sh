@@ -44,7 +44,7 @@ if ! $quick; then
     scripts/build.sh build-asan -DMACHINE_SANITIZE=ON
     run_step "unit tests (ASan+UBSan)" build-asan/machine_unit_tests --gtest_brief=1
     run_step "CLI tests (ASan+UBSan)" env DOCKER_MACHINE_BIN="$PWD/build-asan/docker-machine" \
-        ASAN_OPTIONS=detect_leaks=0 /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/cli
+        ASAN_OPTIONS=detect_leaks=1 /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/cli
     if [ -x tests/fuzz/run-fuzz.sh ]; then
         run_step "fuzzing (short runs)" tests/fuzz/run-fuzz.sh 30
     fi
