@@ -1,11 +1,12 @@
 #include "drivers/common/http_client.hpp"
 
 #include <curl/curl.h>
-#include <dlfcn.h>
 
 #include <cctype>
 #include <memory>
 #include <mutex>
+
+#include "machine/shared_library.hpp"
 
 namespace machine::drivers::http {
 namespace {
@@ -23,32 +24,18 @@ struct CurlApi {
     void (*slist_free_all)(curl_slist* list);
 };
 
-template <typename Function>
-void resolve(void* library, const char* name, Function& target) {
-    void* symbol = ::dlsym(library, name);
-    if (symbol == nullptr) {
-        throw Error(std::string("libcurl has no ") + name);
-    }
-    target = reinterpret_cast<Function>(symbol);
-}
-
 CurlApi load_curl() {
-    // RTLD_NODELETE: easy handles may still be cleaned up by detached `ls` threads while the process exits.
-    void* library = ::dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
-    if (library == nullptr) {
-        const char* reason = ::dlerror();
-        throw Error(std::string("loading libcurl failed: ") + (reason != nullptr ? reason : "unknown error"));
-    }
+    void* library = shared_library::open("libcurl.so.4", "libcurl");
     CurlApi api{};
-    resolve(library, "curl_global_init", api.global_init);
-    resolve(library, "curl_easy_init", api.easy_init);
-    resolve(library, "curl_easy_cleanup", api.easy_cleanup);
-    resolve(library, "curl_easy_setopt", api.easy_setopt);
-    resolve(library, "curl_easy_getinfo", api.easy_getinfo);
-    resolve(library, "curl_easy_perform", api.easy_perform);
-    resolve(library, "curl_easy_strerror", api.easy_strerror);
-    resolve(library, "curl_slist_append", api.slist_append);
-    resolve(library, "curl_slist_free_all", api.slist_free_all);
+    shared_library::resolve(library, "curl_global_init", api.global_init, "libcurl");
+    shared_library::resolve(library, "curl_easy_init", api.easy_init, "libcurl");
+    shared_library::resolve(library, "curl_easy_cleanup", api.easy_cleanup, "libcurl");
+    shared_library::resolve(library, "curl_easy_setopt", api.easy_setopt, "libcurl");
+    shared_library::resolve(library, "curl_easy_getinfo", api.easy_getinfo, "libcurl");
+    shared_library::resolve(library, "curl_easy_perform", api.easy_perform, "libcurl");
+    shared_library::resolve(library, "curl_easy_strerror", api.easy_strerror, "libcurl");
+    shared_library::resolve(library, "curl_slist_append", api.slist_append, "libcurl");
+    shared_library::resolve(library, "curl_slist_free_all", api.slist_free_all, "libcurl");
     CURLcode init_result = api.global_init(CURL_GLOBAL_DEFAULT);
     if (init_result != CURLE_OK) {
         throw Error(std::string("initialising libcurl failed: ") + api.easy_strerror(init_result));
@@ -58,20 +45,7 @@ CurlApi load_curl() {
 
 // Loads libcurl once per process (curl_global_init must not run concurrently); rethrows the load failure.
 const CurlApi& curl_api() {
-    static std::once_flag loaded;
-    static CurlApi api{};
-    static std::string failure;
-    std::call_once(loaded, [] {
-        try {
-            api = load_curl();
-        } catch (const Error& error) {
-            failure = error.what();
-        }
-    });
-    if (!failure.empty()) {
-        throw Error(failure);
-    }
-    return api;
+    return shared_library::load_once<CurlApi>(load_curl);
 }
 
 struct CurlEasyDeleter {
