@@ -104,6 +104,13 @@ public:
         api.easy_setopt(handle, CURLOPT_HEADERFUNCTION, &append_header);
         api.easy_setopt(handle, CURLOPT_HEADERDATA, &response.headers);
         api.easy_setopt(handle, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+        if (!request.tls_ca_file.empty()) {
+            api.easy_setopt(handle, CURLOPT_CAINFO, request.tls_ca_file.c_str());
+        }
+        if (!request.tls_cert_file.empty()) {
+            api.easy_setopt(handle, CURLOPT_SSLCERT, request.tls_cert_file.c_str());
+            api.easy_setopt(handle, CURLOPT_SSLKEY, request.tls_key_file.c_str());
+        }
         bool sends_body = !request.body.empty() || request.method == "POST" || request.method == "PUT" ||
                           request.method == "PATCH";
         if (sends_body) {

@@ -28,6 +28,11 @@ struct Request {
     std::vector<Header> headers;
     std::string body;  // sent when non-empty, or always for POST/PUT/PATCH (Content-Length: 0)
     std::chrono::seconds timeout{120};
+    // Mutual TLS (the Docker Engine API of a machine): PEM files; empty means the system's CA store and no
+    // client certificate.
+    std::string tls_ca_file;
+    std::string tls_cert_file;
+    std::string tls_key_file;
 };
 
 struct Response {

@@ -16,7 +16,7 @@ namespace machine {
 // with upstream's text (e.g. "Host is not running", "Error checking and/or regenerating the certs: ...").
 [[nodiscard]] std::string check_connection(Host& host, bool swarm);
 
-// "tcp://<host of url>:<port of SwarmOptions.Host>".
+// "tcp://<host of url>:<port of SwarmOptions.Host>"; `url` itself for a swarm-mode machine.
 [[nodiscard]] std::string swarm_url(const Host& host, const std::string& url);
 
 }  // namespace machine

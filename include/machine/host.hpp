@@ -34,6 +34,9 @@ struct SwarmOptions {
     std::vector<std::string> arbitrary_flags;
     std::vector<std::string> arbitrary_join_flags;
     bool is_experimental = false;
+    // Ours, stored as "SwarmMode" only when true: the node runs swarm mode (docker swarm init/join) rather
+    // than upstream's standalone Swarm containers. Machines written by upstream lack it: standalone.
+    bool swarm_mode = false;
 };
 
 struct AuthOptions {

@@ -8,11 +8,13 @@
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 #include "machine/cert.hpp"
+#include "machine/connection.hpp"
 #include "machine/error.hpp"
 #include "machine/go_quote.hpp"
 #include "machine/health.hpp"
 #include "machine/log.hpp"
 #include "machine/provision.hpp"
+#include "machine/swarm.hpp"
 
 namespace machine::cli {
 namespace {
@@ -43,6 +45,10 @@ std::vector<FlagDef> shared_create_flags() {
         string_flag({"swarm-host"}, "ip/socket to listen on for Swarm master", "tcp://0.0.0.0:3376"),
         string_flag({"swarm-addr"}, "addr to advertise for Swarm (default: detect and use the machine IP)"),
         bool_flag({"swarm-experimental"}, "Enable Swarm experimental features"),
+        bool_flag(
+            {"swarm-standalone"},
+            "Run the legacy standalone Swarm containers (swarm image, discovery service) instead of swarm "
+            "mode"),
         slice_flag({"tls-san"}, "Support extra SANs for TLS certs"),
     };
 }
@@ -225,6 +231,9 @@ private:
         }
         auto host = store.new_host(name, std::move(driver), context.globals.tls);
         apply_host_options(*host, flags);
+        if (swarm::uses_swarm_mode(host->options.swarm)) {
+            warn_about_standalone_flags(flags);
+        }
         try {
             host->driver->set_config_from_flags(driver_flag_values(driver_flags, flags));
         } catch (const Error& error) {
@@ -240,6 +249,8 @@ private:
         } catch (const Error& error) {
             throw Error(std::string("Error generating certificates: ") + error.what());
         }
+
+        check_swarm_mode_target(store, *host);
 
         for (const auto& warning : health::store_permission_warnings(store)) {
             log::error(warning);
@@ -311,8 +322,48 @@ private:
         swarm.arbitrary_flags = flags.strings("swarm-opt");
         swarm.arbitrary_join_flags = flags.strings("swarm-join-opt");
         swarm.is_experimental = flags.boolean("swarm-experimental");
+        // A host that is not provisioned (driver none) has no swarm step: its options are only recorded, as
+        // upstream did.
+        swarm.swarm_mode =
+            swarm.is_swarm && !flags.boolean("swarm-standalone") && needs_provisioning(host.driver_name);
+        if (swarm.swarm_mode && swarm.master && swarm.discovery.empty()) {
+            // Recorded so that workers naming machine://<master> share its discovery: ls's SWARM column
+            // and `--filter swarm=` group machines by discovery.
+            swarm.discovery = "machine://" + host.name;
+        }
 
         host.options.auth.server_cert_sans = flags.strings("tls-san");
+    }
+
+    // Swarm mode: flags only the standalone containers use are named, and the manager to join must exist
+    // and be a manager before anything is created.
+    static void warn_about_standalone_flags(const ParsedFlags& flags) {
+        for (const char* flag : {"swarm-image", "swarm-strategy", "swarm-opt", "swarm-join-opt", "swarm-host",
+                                 "swarm-experimental"}) {
+            if (flags.is_set(flag)) {
+                log::error(
+                    std::string("Warning: --") + flag +
+                    " is only used by the standalone Swarm containers (--swarm-standalone); swarm mode "
+                    "ignores it");
+            }
+        }
+    }
+
+    static void check_swarm_mode_target(const Store& store, const Host& host) {
+        const SwarmOptions& options = host.options.swarm;
+        if (!swarm::uses_swarm_mode(options) || swarm::initialises_swarm(options, host.name)) {
+            return;
+        }
+        if (options.discovery.empty()) {
+            throw Error(
+                "Error with swarm discovery: --swarm needs --swarm-discovery machine://NAME (or "
+                "tcp://HOST:PORT) naming a manager of the swarm to join");
+        }
+        try {
+            (void)swarm::find_manager(store, options.discovery, tls_client_files(host));
+        } catch (const Error& error) {
+            throw Error(std::string("Error with swarm discovery: ") + error.what());
+        }
     }
 
     std::vector<FlagDef> m_all_flags = shared_create_flags();

@@ -5,6 +5,7 @@
 #include "machine/error.hpp"
 #include "machine/go_quote.hpp"
 #include "machine/log.hpp"
+#include "machine/swarm.hpp"
 
 namespace machine::cli {
 namespace {
@@ -84,6 +85,9 @@ private:
         try {
             auto lock = context.store->lock_machine(name);
             auto host = context.store->load(name);
+            for (const auto& warning : swarm::leave(*host)) {
+                log::error(warning);
+            }
             host->driver->remove();
             return true;
         } catch (const Error& error) {

@@ -31,6 +31,9 @@ cert::TlsClientFiles tls_client_files(const Host& host) {
 }
 
 std::string swarm_url(const Host& host, const std::string& url) {
+    if (host.options.swarm.swarm_mode) {
+        return url;  // a swarm-mode manager serves the swarm API on its daemon's own port
+    }
     std::string address = net::url_host(url);
     std::string host_part = address.substr(0, address.rfind(':'));
     return "tcp://" + host_part + ":" + port_of(net::url_host(host.options.swarm.host));

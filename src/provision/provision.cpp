@@ -11,6 +11,7 @@
 #include "machine/docker_api.hpp"
 #include "machine/error.hpp"
 #include "machine/machine_ssh.hpp"
+#include "machine/swarm.hpp"
 #include "provision/flows.hpp"
 
 namespace machine {
@@ -30,6 +31,7 @@ provision::ProvisionEnv env_for(Host& host, bool native_ssh) {
         driver,
         provision::real_sleep(),
         [&driver] { forget_ssh_client(driver); },
+        [&host] { swarm::configure(host); },
     };
 }
 

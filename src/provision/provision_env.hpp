@@ -25,6 +25,9 @@ struct ProvisionEnv {
     Driver& driver;
     SleepFunction sleep;                   // pause between retries
     std::function<void()> reset_ssh = {};  // drop the connection after a reboot (may be empty)
+    // The swarm-mode step (init/join over the Engine API), which needs the whole host and its store; empty
+    // where no host is at hand (unit tests).
+    std::function<void()> configure_swarm_mode = {};
 };
 
 // The production environment: std::this_thread::sleep_for.

@@ -304,6 +304,14 @@ void Provisioner::configure_swarm_if_wanted() {
     if (!m_swarm.is_swarm) {
         return;
     }
+    if (m_swarm.swarm_mode) {
+        log::info("Configuring swarm...");
+        if (!m_env.configure_swarm_mode) {
+            throw Error("swarm mode needs the machine's store");
+        }
+        m_env.configure_swarm_mode();
+        return;
+    }
     configure_swarm(m_env.driver, m_swarm, m_engine.env, m_auth, docker_options_dir());
 }
 

@@ -250,6 +250,11 @@ void encode_options(Json& options, const HostOptions& host_options, const Json& 
     put_strings(swarm["ArbitraryFlags"], s.arbitrary_flags);
     put_strings(swarm["ArbitraryJoinFlags"], s.arbitrary_join_flags);
     swarm["IsExperimental"] = s.is_experimental;
+    if (s.swarm_mode) {
+        swarm["SwarmMode"] = true;
+    } else {
+        swarm.erase("SwarmMode");  // keeps upstream's key set for everything else
+    }
 
     Json& auth = section(options, "AuthOptions", canonical["AuthOptions"]);
     const AuthOptions& a = host_options.auth;
@@ -302,6 +307,7 @@ void decode_options(const Json& options, HostOptions& out) {
         d.get("ArbitraryFlags", s.arbitrary_flags);
         d.get("ArbitraryJoinFlags", s.arbitrary_join_flags);
         d.get("IsExperimental", s.is_experimental);
+        d.get("SwarmMode", s.swarm_mode);
     }
     if (const Json* auth = find_key(options, "AuthOptions"); auth && auth->is_object()) {
         Decoder d(*auth, "Options");

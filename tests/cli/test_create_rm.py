@@ -101,6 +101,42 @@ def test_config_json_records_flags(dm):
     assert auth["StorePath"] == str(dm.store / "machines" / "m")
 
 
+def test_swarm_options_of_an_unprovisioned_host_are_only_recorded(dm):
+    """Driver none has no swarm step: upstream's key set, no swarm-mode mark, no discovery check."""
+    dm.create_none("m", "tcp://1.2.3.4:2376", "--swarm", "--swarm-master")
+    swarm = json.loads(dm.config_path("m").read_text())["HostOptions"]["SwarmOptions"]
+    assert "SwarmMode" not in swarm and swarm["Discovery"] == ""
+
+
+@pytest.mark.parametrize("flags,message", [
+    (["--swarm", "--swarm-discovery", "machine://ghost"],
+     'Error with swarm discovery: swarm manager "ghost" does not exist (--swarm-discovery machine://ghost)\n'),
+    (["--swarm"], "Error with swarm discovery: --swarm needs --swarm-discovery machine://NAME (or "
+                  "tcp://HOST:PORT) naming a manager of the swarm to join\n"),
+    (["--swarm-master", "--swarm-discovery", "consul://10.0.0.1:8500"],
+     'Error with swarm discovery: Swarm mode joins the swarm of a manager given as machine://NAME or '
+     'tcp://HOST:PORT, not "consul://10.0.0.1:8500" (use --swarm-standalone for the standalone Swarm '
+     'containers of a discovery service)\n'),
+])
+def test_swarm_mode_join_target_is_checked_before_anything_is_created(dm, flags, message):
+    # 127.0.0.1:1 is never dialled: the check comes first.
+    result = dm("create", "-d", "generic", "--generic-ip-address", "127.0.0.1", "--generic-ssh-port", "1", *flags,
+                "w")
+    assert (result.code, result.err) == (1, message), result
+    assert "Running pre-create checks..." not in result.out
+    assert not (dm.store / "machines" / "w").exists()
+
+
+def test_swarm_mode_names_flags_it_ignores(dm):
+    result = dm("create", "-d", "generic", "--generic-ip-address", "127.0.0.1", "--swarm", "--swarm-strategy",
+                "binpack", "--swarm-opt", "heartbeat=5s", "w")
+    assert result.code == 1
+    assert result.err.startswith(
+        "Warning: --swarm-strategy is only used by the standalone Swarm containers (--swarm-standalone); swarm "
+        "mode ignores it\nWarning: --swarm-opt is only used by the standalone Swarm containers "
+        "(--swarm-standalone); swarm mode ignores it\nError with swarm discovery: --swarm needs "), result
+
+
 def test_env_var_defaults_for_create(dm):
     dm.create_none("m", "tcp://1.2.3.4:2376")
     config = json.loads(dm.config_path("m").read_text())

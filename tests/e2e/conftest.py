@@ -36,10 +36,11 @@ class TestHost:
 
     __test__ = False  # not a test class, despite its name
 
-    def __init__(self, name, index, mode="docker", address=None):
+    def __init__(self, name, index, mode="docker", address=None, routed=False):
         self.name = name
         self.index = index
         self.mode = mode
+        self.routed = routed  # reaches the other routed test hosts (10.213.0.0/16 via the machine side)
         self.ip = address or f"10.213.{index}.2"
         self.machine_side = f"10.213.{index}.1"
 
@@ -47,6 +48,8 @@ class TestHost:
         args = [str(KIT / "up.sh"), "-n", self.name, "-i", str(self.index), "-m", self.mode]
         if wipe:
             args.append("--wipe")
+        if self.routed:
+            args.append("--routed")
         if self.ip != f"10.213.{self.index}.2":
             args += ["-a", self.ip]
         subprocess.run(args, check=True, capture_output=True, text=True, timeout=600)

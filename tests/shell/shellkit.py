@@ -457,7 +457,7 @@ CASES = [
     ("create-swarm-flags", "docker-machine create --swarm-", {"--swarm-addr", "--swarm-discovery",
                                                               "--swarm-experimental", "--swarm-host",
                                                               "--swarm-image", "--swarm-join-opt",
-                                                              "--swarm-master", "--swarm-opt",
+                                                              "--swarm-master", "--swarm-opt", "--swarm-standalone",
                                                               "--swarm-strategy"}, False),
     ("create-storage-drivers", "docker-machine create --engine-storage-driver ",
      {"aufs", "btrfs", "devicemapper", "overlay", "overlay2", "vfs", "zfs"}, False),

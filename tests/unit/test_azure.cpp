@@ -15,6 +15,7 @@
 #include "drivers/common/http_client.hpp"
 #include "machine/atomic_file.hpp"
 #include "machine/error.hpp"
+#include "test_support.hpp"
 
 namespace {
 
@@ -25,65 +26,9 @@ using machine::FlagValues;
 using machine::State;
 using machine::drivers::AzureDriver;
 namespace http = machine::drivers::http;
+using machine::test::ScriptedTransport;
+using TempDir = machine::test::TempDir;
 namespace azure = machine::drivers::azure;
-
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "machine-azure-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) == nullptr) {
-            throw std::runtime_error("mkdtemp failed");
-        }
-        m_path = pattern;
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(m_path, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    [[nodiscard]] std::string path() const { return m_path.string(); }
-    [[nodiscard]] std::string operator/(const std::string& name) const { return (m_path / name).string(); }
-
-private:
-    fs::path m_path;
-};
-
-// Answers from a script: each step names the method and the start of the URL it expects.
-class ScriptedTransport final : public http::Transport {
-public:
-    struct Step {
-        std::string method;
-        std::string url_prefix;
-        http::Response response;
-    };
-
-    void expect(std::string method, std::string url_prefix, long status, std::string body = {},
-                std::vector<http::Header> headers = {}) {
-        m_steps.push_back(
-            {std::move(method), std::move(url_prefix), {status, std::move(headers), std::move(body)}});
-    }
-
-    http::Response send(const http::Request& request) override {
-        sent.push_back(request);
-        if (m_steps.empty()) {
-            ADD_FAILURE() << "unexpected request " << request.method << " " << request.url;
-            return {500, {}, "{}"};
-        }
-        Step step = m_steps.front();
-        m_steps.pop_front();
-        EXPECT_EQ(request.method, step.method) << request.url;
-        EXPECT_EQ(request.url.rfind(step.url_prefix, 0), 0U)
-            << request.url << " does not start with " << step.url_prefix;
-        return step.response;
-    }
-
-    [[nodiscard]] bool done() const { return m_steps.empty(); }
-    std::vector<http::Request> sent;
-
-private:
-    std::deque<Step> m_steps;
-};
 
 constexpr const char* k_arm = "http://arm.test/";
 constexpr const char* k_sub = "http://arm.test/subscriptions/sub-1";
@@ -137,13 +82,13 @@ protected:
     // The service-principal sign-in every operation starts with.
     void expect_sign_in(bool tenant_cached = false) {
         if (!tenant_cached) {
-            m_transport.expect(
+            m_transport.expect_prefix(
                 "GET", std::string(k_sub) + "?api-version=2015-01-01", 401,
                 R"({"error":{"code":"AuthenticationFailed","message":"no"}})",
                 {{"WWW-Authenticate", R"(Bearer authorization_uri="https://login.windows.net/)"
                                       R"(72f988bf-86f1-41af-91ab-2d7cd011db47", error="invalid_token")"}});
         }
-        m_transport.expect(
+        m_transport.expect_prefix(
             "POST", "http://login.test/72f988bf-86f1-41af-91ab-2d7cd011db47/oauth2/token?api-version=1.0",
             200, R"({"access_token":"at-1","token_type":"Bearer","expires_on":"9999999999"})");
     }
@@ -352,16 +297,17 @@ TEST_F(AzureTest, InvalidEnvironment) {
 TEST_F(AzureTest, PreCreateCheckSignsInRegistersProvidersAndLooksForTheVm) {
     m_driver->set_config_from_flags(flags());
     expect_sign_in();
-    m_transport.expect("GET", std::string(k_sub) + "/providers?api-version=2016-07-01", 200,
-                       R"({"value":[{"namespace":"Microsoft.Compute","registrationState":"Registered"},)"
-                       R"({"namespace":"microsoft.network","registrationState":"NotRegistered"},)"
-                       R"({"namespace":"Microsoft.Storage","registrationState":"Registered"}]})");
-    m_transport.expect("POST",
-                       std::string(k_sub) + "/providers/Microsoft.Network/register?api-version=2016-07-01",
-                       200, R"({"namespace":"Microsoft.Network","registrationState":"Registered"})");
-    m_transport.expect("GET",
-                       std::string(k_group) + "Microsoft.Compute/virtualMachines/az1?api-version=2016-03-30",
-                       404, R"({"error":{"code":"ResourceNotFound","message":"not found"}})");
+    m_transport.expect_prefix(
+        "GET", std::string(k_sub) + "/providers?api-version=2016-07-01", 200,
+        R"({"value":[{"namespace":"Microsoft.Compute","registrationState":"Registered"},)"
+        R"({"namespace":"microsoft.network","registrationState":"NotRegistered"},)"
+        R"({"namespace":"Microsoft.Storage","registrationState":"Registered"}]})");
+    m_transport.expect_prefix(
+        "POST", std::string(k_sub) + "/providers/Microsoft.Network/register?api-version=2016-07-01", 200,
+        R"({"namespace":"Microsoft.Network","registrationState":"Registered"})");
+    m_transport.expect_prefix(
+        "GET", std::string(k_group) + "Microsoft.Compute/virtualMachines/az1?api-version=2016-03-30", 404,
+        R"({"error":{"code":"ResourceNotFound","message":"not found"}})");
     testing::internal::CaptureStdout();
     m_driver->pre_create_check();
     EXPECT_EQ(
@@ -378,13 +324,14 @@ TEST_F(AzureTest, PreCreateCheckSignsInRegistersProvidersAndLooksForTheVm) {
     EXPECT_EQ(m_transport.sent[2].headers[0].value, "Bearer at-1");
 
     expect_sign_in(/*tenant_cached=*/true);
-    m_transport.expect("GET", std::string(k_sub) + "/providers?api-version=2016-07-01", 200,
-                       R"({"value":[{"namespace":"Microsoft.Compute","registrationState":"Registered"},)"
-                       R"({"namespace":"Microsoft.Network","registrationState":"Registered"},)"
-                       R"({"namespace":"Microsoft.Storage","registrationState":"Registered"}]})");
-    m_transport.expect("GET",
-                       std::string(k_group) + "Microsoft.Compute/virtualMachines/az1?api-version=2016-03-30",
-                       200, R"({"id":"x","name":"az1","properties":{}})");
+    m_transport.expect_prefix(
+        "GET", std::string(k_sub) + "/providers?api-version=2016-07-01", 200,
+        R"({"value":[{"namespace":"Microsoft.Compute","registrationState":"Registered"},)"
+        R"({"namespace":"Microsoft.Network","registrationState":"Registered"},)"
+        R"({"namespace":"Microsoft.Storage","registrationState":"Registered"}]})");
+    m_transport.expect_prefix(
+        "GET", std::string(k_group) + "Microsoft.Compute/virtualMachines/az1?api-version=2016-03-30", 200,
+        R"({"id":"x","name":"az1","properties":{}})");
     try {
         m_driver->pre_create_check();
         FAIL();
@@ -396,10 +343,10 @@ TEST_F(AzureTest, PreCreateCheckSignsInRegistersProvidersAndLooksForTheVm) {
 
 TEST_F(AzureTest, BadServicePrincipalSecret) {
     m_driver->set_config_from_flags(flags());
-    m_transport.expect(
+    m_transport.expect_prefix(
         "GET", std::string(k_sub) + "?api-version=2015-01-01", 401, "",
         {{"WWW-Authenticate", R"(Bearer authorization_uri="https://login.windows.net/abc-1")"}});
-    m_transport.expect(
+    m_transport.expect_prefix(
         "POST", "http://login.test/abc-1/oauth2/token", 401,
         R"({"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret."})");
     try {
@@ -418,21 +365,22 @@ TEST_F(AzureTest, DeviceFlowShowsTheMessageAndCachesTheToken) {
     m_driver->set_config_from_flags(
         flags({{"azure-client-id", std::string()}, {"azure-client-secret", std::string()}}));
     ScriptedTransport& t = m_transport;
-    t.expect("GET", std::string(k_sub) + "?api-version=2015-01-01", 401, "",
-             {{"WWW-Authenticate", R"(Bearer authorization_uri="https://login.windows.net/abc-1")"}});
-    t.expect(
+    t.expect_prefix("GET", std::string(k_sub) + "?api-version=2015-01-01", 401, "",
+                    {{"WWW-Authenticate", R"(Bearer authorization_uri="https://login.windows.net/abc-1")"}});
+    t.expect_prefix(
         "POST", "http://login.test/abc-1/oauth2/devicecode?api-version=1.0", 200,
         R"({"device_code":"dc","user_code":"UC","interval":"5","expires_in":"900",)"
         R"("message":"To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code UC to authenticate."})");
-    t.expect("POST", "http://login.test/abc-1/oauth2/token?api-version=1.0", 400,
-             R"({"error":"authorization_pending","error_description":"pending"})");
-    t.expect("POST", "http://login.test/abc-1/oauth2/token?api-version=1.0", 200,
-             R"({"access_token":"at-dev","refresh_token":"rt","expires_in":"3599","expires_on":"9999999999",)"
-             R"("not_before":"1","resource":"https://management.core.windows.net/","token_type":"Bearer"})");
-    t.expect("GET",
-             std::string(k_group) +
-                 "Microsoft.Compute/virtualMachines/az1?api-version=2016-03-30&$expand=instanceView",
-             200, R"({"properties":{"instanceView":{"statuses":[{"code":"PowerState/running"}]}}})");
+    t.expect_prefix("POST", "http://login.test/abc-1/oauth2/token?api-version=1.0", 400,
+                    R"({"error":"authorization_pending","error_description":"pending"})");
+    t.expect_prefix(
+        "POST", "http://login.test/abc-1/oauth2/token?api-version=1.0", 200,
+        R"({"access_token":"at-dev","refresh_token":"rt","expires_in":"3599","expires_on":"9999999999",)"
+        R"("not_before":"1","resource":"https://management.core.windows.net/","token_type":"Bearer"})");
+    t.expect_prefix("GET",
+                    std::string(k_group) +
+                        "Microsoft.Compute/virtualMachines/az1?api-version=2016-03-30&$expand=instanceView",
+                    200, R"({"properties":{"instanceView":{"statuses":[{"code":"PowerState/running"}]}}})");
     testing::internal::CaptureStdout();
     EXPECT_EQ(m_driver->state(), State::Running);
     EXPECT_EQ(testing::internal::GetCapturedStdout(),
@@ -448,10 +396,10 @@ TEST_F(AzureTest, DeviceFlowShowsTheMessageAndCachesTheToken) {
               fs::perms::owner_read | fs::perms::owner_write);
 
     // Next time the cached token is used: no sign-in request at all.
-    t.expect("GET",
-             std::string(k_group) +
-                 "Microsoft.Compute/virtualMachines/az1?api-version=2016-03-30&$expand=instanceView",
-             200, R"({"properties":{"instanceView":{"statuses":[{"code":"PowerState/stopped"}]}}})");
+    t.expect_prefix("GET",
+                    std::string(k_group) +
+                        "Microsoft.Compute/virtualMachines/az1?api-version=2016-03-30&$expand=instanceView",
+                    200, R"({"properties":{"instanceView":{"statuses":[{"code":"PowerState/stopped"}]}}})");
     EXPECT_EQ(m_driver->state(), State::Stopped);
     EXPECT_TRUE(t.done());
 }
@@ -460,13 +408,14 @@ TEST_F(AzureTest, LongRunningOperationsArePolled) {
     m_driver->set_config_from_flags(flags());
     expect_sign_in();
     const std::string vm = std::string(k_group) + "Microsoft.Compute/virtualMachines/az1";
-    m_transport.expect("POST", vm + "/powerOff?api-version=2016-03-30", 202, "",
-                       {{"Azure-AsyncOperation", "http://arm.test/op/1"}, {"Retry-After", "0"}});
-    m_transport.expect("GET", "http://arm.test/op/1", 200, R"({"status":"InProgress"})",
-                       {{"Retry-After", "0"}});
-    m_transport.expect("GET", "http://arm.test/op/1", 200, R"({"status":"Succeeded"})");
-    m_transport.expect("GET", vm + "?api-version=2016-03-30&$expand=instanceView", 200,
-                       R"({"properties":{"instanceView":{"statuses":[{"code":"PowerState/stopped"}]}}})");
+    m_transport.expect_prefix("POST", vm + "/powerOff?api-version=2016-03-30", 202, "",
+                              {{"Azure-AsyncOperation", "http://arm.test/op/1"}, {"Retry-After", "0"}});
+    m_transport.expect_prefix("GET", "http://arm.test/op/1", 200, R"({"status":"InProgress"})",
+                              {{"Retry-After", "0"}});
+    m_transport.expect_prefix("GET", "http://arm.test/op/1", 200, R"({"status":"Succeeded"})");
+    m_transport.expect_prefix(
+        "GET", vm + "?api-version=2016-03-30&$expand=instanceView", 200,
+        R"({"properties":{"instanceView":{"statuses":[{"code":"PowerState/stopped"}]}}})");
     testing::internal::CaptureStdout();
     m_driver->kill();
     EXPECT_EQ(
@@ -477,10 +426,11 @@ TEST_F(AzureTest, LongRunningOperationsArePolled) {
     EXPECT_TRUE(m_transport.done());
 
     expect_sign_in(true);
-    m_transport.expect("POST", vm + "/start?api-version=2016-03-30", 202, "",
-                       {{"Azure-AsyncOperation", "http://arm.test/op/2"}, {"Retry-After", "0"}});
-    m_transport.expect("GET", "http://arm.test/op/2", 200,
-                       R"({"status":"Failed","error":{"code":"AllocationFailed","message":"No capacity."}})");
+    m_transport.expect_prefix("POST", vm + "/start?api-version=2016-03-30", 202, "",
+                              {{"Azure-AsyncOperation", "http://arm.test/op/2"}, {"Retry-After", "0"}});
+    m_transport.expect_prefix(
+        "GET", "http://arm.test/op/2", 200,
+        R"({"status":"Failed","error":{"code":"AllocationFailed","message":"No capacity."}})");
     testing::internal::CaptureStdout();
     try {
         m_driver->start();

@@ -16,6 +16,7 @@
 #include "drivers/digitalocean/digitalocean_driver.hpp"
 #include "machine/atomic_file.hpp"
 #include "machine/error.hpp"
+#include "test_support.hpp"
 
 namespace {
 
@@ -26,63 +27,9 @@ using machine::FlagValues;
 using machine::State;
 using machine::drivers::DigitalOceanDriver;
 namespace http = machine::drivers::http;
+using machine::test::ScriptedTransport;
+using TempDir = machine::test::TempDir;
 namespace digitalocean = machine::drivers::digitalocean;
-
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "machine-do-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) == nullptr) {
-            throw std::runtime_error("mkdtemp failed");
-        }
-        m_path = pattern;
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(m_path, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    [[nodiscard]] std::string path() const { return m_path.string(); }
-    [[nodiscard]] std::string operator/(const std::string& name) const { return (m_path / name).string(); }
-
-private:
-    fs::path m_path;
-};
-
-// Answers requests from a script of (method, url) -> response, in order; records what was sent.
-class ScriptedTransport final : public http::Transport {
-public:
-    struct Step {
-        std::string method;
-        std::string url;
-        long status;
-        std::string body;
-    };
-
-    void expect(std::string method, std::string url, long status, std::string body = {}) {
-        m_steps.push_back({std::move(method), std::move(url), status, std::move(body)});
-    }
-
-    http::Response send(const http::Request& request) override {
-        sent.push_back(request);
-        if (m_steps.empty()) {
-            ADD_FAILURE() << "unexpected request " << request.method << " " << request.url;
-            return {500, {}, "{}"};
-        }
-        Step step = m_steps.front();
-        m_steps.pop_front();
-        EXPECT_EQ(request.method + " " + request.url, step.method + " " + step.url);
-        return {step.status, {}, step.body};
-    }
-
-    [[nodiscard]] bool done() const { return m_steps.empty(); }
-
-    std::vector<http::Request> sent;
-
-private:
-    std::deque<Step> m_steps;
-};
 
 constexpr const char* k_base = "http://api.test";
 
