@@ -21,6 +21,10 @@ void provision_new_host(Host& host, bool native_ssh);
 // stored options; `with_swarm` false uses an empty swarm configuration (regenerate-certs).
 void reprovision_host(Host& host, bool native_ssh, bool with_swarm);
 
+// Polls the machine's state until it is `target` (60 x 3 s; an error from the driver counts as "not yet", as
+// upstream's MachineInState). Throws Error("Maximum number of retries (60) exceeded").
+void wait_for_machine_state(Host& host, State target);
+
 // "Wait for Docker" after start and restart: detect the provisioner, then poll the daemon port over SSH.
 void wait_for_docker(Host& host, bool native_ssh);
 

@@ -65,7 +65,7 @@ public:
                 transition_start(host);
             } else if (state == State::Running) {
                 host.driver->restart();
-                wait_for_state(host, State::Running);
+                wait_for_machine_state(host, State::Running);
             } else {
                 return;
             }

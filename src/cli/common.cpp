@@ -1,6 +1,5 @@
 #include "cli/common.hpp"
 
-#include <chrono>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -8,12 +7,10 @@
 #include "machine/error.hpp"
 #include "machine/go_quote.hpp"
 #include "machine/log.hpp"
+#include "machine/provision.hpp"
 
 namespace machine::cli {
 namespace {
-
-constexpr int k_state_poll_attempts = 60;
-constexpr auto k_state_poll_interval = std::chrono::seconds(3);
 
 std::string lower(std::string_view text) {
     std::string out(text);
@@ -25,16 +22,6 @@ std::string lower(std::string_view text) {
 
 }  // namespace
 
-void wait_for_state(Host& host, State target) {
-    for (int attempt = 0; attempt < k_state_poll_attempts; ++attempt) {
-        if (host.driver->state() == target) {
-            return;
-        }
-        std::this_thread::sleep_for(k_state_poll_interval);
-    }
-    throw Error("Maximum number of retries (60) exceeded");
-}
-
 namespace {
 
 void transition(Host& host, State target, const char* before, const char* after,
@@ -45,7 +32,7 @@ void transition(Host& host, State target, const char* before, const char* after,
         throw Error("Machine " + go_quote(host.name) + " is already " + lower(state_name(target)) + ".");
     }
     operation(*host.driver);
-    wait_for_state(host, target);
+    wait_for_machine_state(host, target);
     if (after != nullptr) {
         log::info(std::string("Machine ") + go_quote(host.name) + " " + after + ".");
     }

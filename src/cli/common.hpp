@@ -28,8 +28,6 @@ void run_action(Context& context, const std::vector<std::string>& names,
 void transition_start(Host& host);
 void transition_stop(Host& host);
 void transition_kill(Host& host);
-// Polls the driver state every 3 s, 60 times at most ("Maximum number of retries (60) exceeded").
-void wait_for_state(Host& host, State target);
 
 // Reads one whitespace-free token and a newline from stdin (Go fmt.Scanln); throws Error on EOF ("EOF"),
 // an empty line ("unexpected newline") or extra tokens ("expected newline").

@@ -52,6 +52,19 @@ void reprovision_host(Host& host, bool native_ssh, bool with_swarm) {
     provision::run_reprovision(env_for(host, native_ssh), host.options, with_swarm);
 }
 
+void wait_for_machine_state(Host& host, State target) {
+    if (!host.driver) {
+        throw Error("machine " + host.name + " has no driver");
+    }
+    // Waiting for a state needs no SSH: the connection getter is never called.
+    const provision::ProvisionEnv env{
+        []() -> ssh::Client& { throw Error("no SSH connection while waiting for a machine state"); },
+        *host.driver,
+        provision::real_sleep(),
+    };
+    provision::wait_for_machine_state(env, target);
+}
+
 void wait_for_docker(Host& host, bool native_ssh) {
     provision::run_wait_for_docker(env_for(host, native_ssh));
 }
