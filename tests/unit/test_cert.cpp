@@ -32,8 +32,16 @@
 #include "machine/atomic_file.hpp"
 #include "machine/cert.hpp"
 #include "machine/error.hpp"
+#include "socket_test_support.hpp"
+#include "test_support.hpp"
 
 namespace {
+
+using machine::test::Fd;
+using machine::test::listen_on_loopback;
+using machine::test::SslCtxDeleter;
+using machine::test::SslDeleter;
+using machine::test::TempDir;
 
 namespace fs = std::filesystem;
 using machine::cert::BioPtr;
@@ -46,28 +54,6 @@ const bool k_sigpipe_ignored = [] {
     std::signal(SIGPIPE, SIG_IGN);
     return true;
 }();
-
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "machine-cert-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) == nullptr) {
-            throw std::runtime_error("mkdtemp failed");
-        }
-        m_path = pattern;
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(m_path, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    [[nodiscard]] std::string operator/(const std::string& name) const { return (m_path / name).string(); }
-    [[nodiscard]] std::string str() const { return m_path.string(); }
-
-private:
-    fs::path m_path;
-};
 
 struct PipeCloser {
     void operator()(FILE* pipe) const noexcept { ::pclose(pipe); }
@@ -620,46 +606,6 @@ TEST(CertSshKey, EnsureKeepsExistingKey) {
 
 // ---- TLS connection check ----
 
-struct SslCtxDeleter {
-    void operator()(SSL_CTX* context) const noexcept { SSL_CTX_free(context); }
-};
-struct SslDeleter {
-    void operator()(SSL* ssl) const noexcept { SSL_free(ssl); }
-};
-
-class Fd {
-public:
-    explicit Fd(int fd = -1) : m_fd(fd) {}
-    ~Fd() {
-        if (m_fd >= 0) {
-            ::close(m_fd);
-        }
-    }
-    Fd(Fd&& other) noexcept : m_fd(std::exchange(other.m_fd, -1)) {}
-    Fd& operator=(Fd&&) = delete;
-    [[nodiscard]] int get() const { return m_fd; }
-
-private:
-    int m_fd;
-};
-
-// A listening socket on 127.0.0.1 with a kernel-chosen port.
-Fd listen_on_loopback(int* port) {
-    Fd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    address.sin_port = 0;
-    if (fd.get() < 0 || ::bind(fd.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-        ::listen(fd.get(), 16) != 0) {
-        throw std::runtime_error("cannot listen on 127.0.0.1");
-    }
-    socklen_t length = sizeof address;
-    ::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&address), &length);
-    *port = ntohs(address.sin_port);
-    return fd;
-}
-
 // A TLS server on 127.0.0.1 that completes handshakes (requiring a client certificate signed by `client_ca`
 // when given) and closes; or, in plain mode, answers with an HTTP text instead of TLS.
 class TlsServer {
@@ -792,7 +738,7 @@ TEST_F(CertTlsCheckTest, ClientCertificateUsedAsServerCertificate) {
     machine::write_file_atomic(dir / "ext.cnf", "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=clientAuth\n",
                                0644);
     CommandResult made =
-        run("cd " + dir.str() + " && openssl req -new -newkey rsa:2048 -nodes -keyout k.pem -subj /O=x" +
+        run("cd " + dir.path() + " && openssl req -new -newkey rsa:2048 -nodes -keyout k.pem -subj /O=x" +
             " -out r.csr && openssl x509 -req -in r.csr -CA " + path("ca.pem") + " -CAkey " +
             path("ca-key.pem") + " -CAcreateserial -days 2 -extfile ext.cnf -out c.pem");
     ASSERT_EQ(made.status, 0) << made.output;

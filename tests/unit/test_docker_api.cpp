@@ -24,8 +24,16 @@
 #include "machine/cert.hpp"
 #include "machine/docker_api.hpp"
 #include "machine/error.hpp"
+#include "socket_test_support.hpp"
+#include "test_support.hpp"
 
 namespace {
+
+using machine::test::Fd;
+using machine::test::listen_on_loopback;
+using machine::test::SslCtxDeleter;
+using machine::test::SslDeleter;
+using machine::test::TempDir;
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -35,65 +43,6 @@ const bool k_sigpipe_ignored = [] {
     std::signal(SIGPIPE, SIG_IGN);
     return true;
 }();
-
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "machine-api-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) == nullptr) {
-            throw std::runtime_error("mkdtemp failed");
-        }
-        m_path = pattern;
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(m_path, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    [[nodiscard]] std::string operator/(const std::string& name) const { return (m_path / name).string(); }
-
-private:
-    fs::path m_path;
-};
-
-class Fd {
-public:
-    explicit Fd(int fd = -1) : m_fd(fd) {}
-    ~Fd() {
-        if (m_fd >= 0) {
-            ::close(m_fd);
-        }
-    }
-    Fd(Fd&& other) noexcept : m_fd(std::exchange(other.m_fd, -1)) {}
-    Fd& operator=(Fd&&) = delete;
-    [[nodiscard]] int get() const { return m_fd; }
-
-private:
-    int m_fd;
-};
-
-struct SslCtxDeleter {
-    void operator()(SSL_CTX* context) const noexcept { SSL_CTX_free(context); }
-};
-struct SslDeleter {
-    void operator()(SSL* ssl) const noexcept { SSL_free(ssl); }
-};
-
-Fd listen_on_loopback(int* port) {
-    Fd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (fd.get() < 0 || ::bind(fd.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-        ::listen(fd.get(), 64) != 0) {
-        throw std::runtime_error("cannot listen on 127.0.0.1");
-    }
-    socklen_t length = sizeof address;
-    ::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&address), &length);
-    *port = ntohs(address.sin_port);
-    return fd;
-}
 
 struct HttpRequest {
     std::string request_line;

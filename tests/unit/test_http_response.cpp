@@ -31,8 +31,15 @@
 #include "machine/cert.hpp"
 #include "machine/docker_api.hpp"
 #include "machine/error.hpp"
+#include "socket_test_support.hpp"
+#include "test_support.hpp"
 
 namespace {
+
+using machine::test::Fd;
+using machine::test::SslCtxDeleter;
+using machine::test::SslDeleter;
+using machine::test::TempDir;
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -179,50 +186,6 @@ TEST(HttpResponseParser, MalformedResponses) {
 
 // ---------------------------------------------------------------------------------------------------------
 // Whole exchanges over mutual TLS with servers on 127.0.0.1.
-
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "machine-http-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) == nullptr) {
-            throw std::runtime_error("mkdtemp failed");
-        }
-        m_path = pattern;
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(m_path, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    [[nodiscard]] std::string operator/(const std::string& name) const { return (m_path / name).string(); }
-
-private:
-    fs::path m_path;
-};
-
-class Fd {
-public:
-    explicit Fd(int fd = -1) : m_fd(fd) {}
-    ~Fd() {
-        if (m_fd >= 0) {
-            ::close(m_fd);
-        }
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    [[nodiscard]] int get() const { return m_fd; }
-
-private:
-    int m_fd;
-};
-
-struct SslCtxDeleter {
-    void operator()(SSL_CTX* context) const noexcept { SSL_CTX_free(context); }
-};
-struct SslDeleter {
-    void operator()(SSL* ssl) const noexcept { SSL_free(ssl); }
-};
 
 // What a handler can do with the connection it was given.
 class Peer {

@@ -11,28 +11,18 @@
 #include "machine/go_json.hpp"
 #include "machine/go_path.hpp"
 #include "machine/store.hpp"
+#include "test_support.hpp"
 
 namespace fs = std::filesystem;
 using namespace machine;
 
 namespace {
 
+using machine::test::TempDir;
+
 std::string fixture(const std::string& name) {
     return read_file(std::string(MACHINE_FIXTURES) + "/config/" + name);
 }
-
-class TempDir {
-public:
-    TempDir() {
-        char pattern[] = "/tmp/machine-test-XXXXXX";
-        m_path = ::mkdtemp(pattern);
-    }
-    ~TempDir() { fs::remove_all(m_path); }
-    const std::string& path() const { return m_path; }
-
-private:
-    std::string m_path;
-};
 
 void write_machine(const Store& store, const std::string& name, const std::string& content) {
     fs::create_directories(store.machine_dir(name));
