@@ -55,8 +55,10 @@ HostListItem query_one(Host& host) {
 
     std::string docker_host = docker_host_env();
     item.active_host = item.state == State::Running && !docker_host.empty() && url == docker_host;
-    item.active_swarm = host.options.swarm.master && item.state == State::Running && !url.empty() &&
-                        !docker_host.empty() && swarm_url(host, url) == docker_host;
+    // A swarm-mode manager has no separate swarm endpoint: pointing at its daemon shows the plain "*".
+    item.active_swarm = host.options.swarm.master && !host.options.swarm.swarm_mode &&
+                        item.state == State::Running && !url.empty() && !docker_host.empty() &&
+                        swarm_url(host, url) == docker_host;
     item.active = item.active_swarm ? "* (swarm)" : item.active_host ? "*" : "-";
     return item;
 }

@@ -67,6 +67,26 @@ std::optional<Manager> manager_for_leave(Host& host, const Store& store, http::T
     return find_manager(store, discovery, tls_client_files(host), transport);
 }
 
+// The ID of the one node whose hostname is `hostname`, or "" when there is none or more than one.
+std::string node_id_by_hostname(const EngineApi& manager, const std::string& hostname) {
+    Json nodes = Json::parse(manager.get("/nodes"), nullptr, /*allow_exceptions=*/false);
+    std::string found;
+    if (!nodes.is_array()) {
+        return found;
+    }
+    for (const Json& node : nodes) {
+        auto description = node.find("Description");
+        if (node.is_object() && description != node.end() && description->is_object() &&
+            string_at(*description, "Hostname") == hostname) {
+            if (!found.empty()) {
+                return "";  // ambiguous: leave it to the user
+            }
+            found = string_at(node, "ID");
+        }
+    }
+    return found;
+}
+
 }  // namespace
 
 EngineApi::EngineApi(std::string engine_url, cert::TlsClientFiles tls, http::Transport& transport)
@@ -278,31 +298,37 @@ std::vector<std::string> leave(Host& host) {
         return warnings;
     }
     http::Transport& transport = http::default_transport();
-    NodeSwarmState state;
+    std::string node_id;
     try {
         const EngineApi engine = engine_of(host, transport);
-        state = node_swarm_state(engine);
+        const NodeSwarmState state = node_swarm_state(engine);
         if (state.local_state == "inactive") {
             return warnings;
         }
+        node_id = state.node_id;
         log::info("Leaving the swarm...");
         // A manager only leaves when forced (the swarm may lose its quorum, which removing it does anyway).
         (void)engine.post(state.is_manager ? "/swarm/leave?force=1" : "/swarm/leave", "");
     } catch (const Error& error) {
         warnings.push_back("Could not leave the swarm: " + std::string(error.what()));
-        if (state.node_id.empty()) {
-            return warnings;
-        }
     }
     try {
         const Store store(host.driver->base().store_path);
-        if (std::optional<Manager> manager = manager_for_leave(host, store, transport)) {
-            EngineApi manager_engine(manager->engine_url, manager->tls, transport);
-            manager_engine.remove("/nodes/" + http::escape(state.node_id) + "?force=1");
+        std::optional<Manager> manager = manager_for_leave(host, store, transport);
+        if (!manager) {
+            return warnings;
         }
+        const EngineApi manager_engine(manager->engine_url, manager->tls, transport);
+        if (node_id.empty()) {
+            // The node did not answer: its manager still knows it by the hostname provisioning gave it.
+            node_id = node_id_by_hostname(manager_engine, host.name);
+            if (node_id.empty()) {
+                return warnings;
+            }
+        }
+        manager_engine.remove("/nodes/" + http::escape(node_id) + "?force=1");
     } catch (const Error& error) {
-        warnings.push_back("Could not remove node " + state.node_id +
-                           " from its swarm manager: " + error.what());
+        warnings.push_back("Could not remove the node from its swarm manager: " + std::string(error.what()));
     }
     return warnings;
 }

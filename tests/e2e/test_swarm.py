@@ -138,9 +138,20 @@ def test_master_and_two_workers_run_a_replicated_service(swarm_machine, hosts):
     assert removed.out == ("About to remove w2\nWARNING: This action will delete both local reference and remote "
                            "instance.\nLeaving the swarm...\nSuccessfully removed w2\n")
     assert [n[0] for n in nodes(machine)] == ["m1", "w1"]
-    # The service keeps its three replicas on the remaining nodes.
+    # A worker whose daemon no longer answers can't leave; its manager forgets it by hostname.
+    stopped = machine("ssh", "w1", "systemctl stop docker")
+    assert stopped.code == 0, stopped
+    removed = machine("rm", "-y", "w1")
+    assert removed.code == 0, removed
+    assert removed.err.startswith("Could not leave the swarm: "), removed
+    assert [n[0] for n in nodes(machine)] == ["m1"]
+    # The service keeps its three replicas on what is left.
     assert wait_until(lambda: machine.docker("m1", "service", "ls", "--format", "{{.Replicas}}").out.strip()
                       == "3/3", timeout=120)
+    # Pointing at a swarm-mode manager's daemon is plain "*": there is no separate swarm endpoint.
+    active = machine("ls", "--format", "{{.Name}} {{.Active}} {{.ActiveSwarm}}",
+                     env={"DOCKER_HOST": "tcp://10.213.31.2:2376"})
+    assert active.out == "m1 * false\n", active
 
 
 def test_standalone_containers_stay_behind_their_flag(swarm_machine, hosts):
