@@ -55,6 +55,9 @@ std::vector<FlagDef> global_flag_defs() {
 std::string app_help(const std::string& app_name, const std::vector<std::unique_ptr<Command>>& commands) {
     std::vector<AppCommand> listed;
     for (const auto& command : commands) {
+        if (!command->listed_in_app_help()) {
+            continue;
+        }
         listed.push_back({command->name(), command->usage()});
     }
     listed.push_back({"help", "Shows a list of commands or help for one command"});
@@ -195,6 +198,7 @@ std::vector<std::unique_ptr<Command>> make_commands() {
     commands.push_back(make_upgrade_command());
     commands.push_back(make_url_command());
     commands.push_back(make_version_command());
+    commands.push_back(make_context_command());
     return commands;
 }
 
