@@ -6,6 +6,7 @@
 
 #include "cli/command.hpp"
 #include "cli/commands.hpp"
+#include "cli/create_failure.hpp"
 #include "machine/error.hpp"
 #include "machine/go_path.hpp"
 #include "machine/log.hpp"
@@ -256,9 +257,11 @@ int run(int argc, char** argv) {
         return exit.exit_code();
     } catch (const Error& error) {
         log::error(error.what());
+        std::cerr << take_exit_notes() << std::flush;
         return error.exit_code();
     } catch (const std::exception& error) {
         log::error(error.what());
+        std::cerr << take_exit_notes() << std::flush;
         return 1;
     }
 }
