@@ -38,6 +38,10 @@ enum class RemoveOutcome { Removed, NotFound, NotOurs };
 [[nodiscard]] RemoveOutcome remove_context(const std::string& config_dir, const std::string& name,
                                            const std::string& machine_store);
 
+// True when a context of that name exists and docker-machine wrote it for `machine_store`.
+[[nodiscard]] bool is_ours(const std::string& config_dir, const std::string& name,
+                           const std::string& machine_store);
+
 // The directory of a context's meta.json (for tests and messages).
 [[nodiscard]] std::string meta_dir(const std::string& config_dir, const std::string& name);
 

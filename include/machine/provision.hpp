@@ -21,6 +21,10 @@ void provision_new_host(Host& host, bool native_ssh);
 // stored options; `with_swarm` false uses an empty swarm configuration (regenerate-certs).
 void reprovision_host(Host& host, bool native_ssh, bool with_swarm);
 
+// `regenerate-certs --certs-only` (issue 11): a new server certificate on the host and one daemon restart;
+// packages, hostname and engine configuration are left as they are.
+void rotate_host_certificates(Host& host, bool native_ssh);
+
 // "Wait for Docker" after start and restart: detect the provisioner, then poll the daemon port over SSH.
 void wait_for_docker(Host& host, bool native_ssh);
 

@@ -108,6 +108,17 @@ void remove_machine_docker_context(const Context& context, const std::string& na
     }
 }
 
+void refresh_machine_docker_context(Context& context, const std::string& name) {
+    try {
+        if (!docker_context::is_ours(docker_context::docker_config_dir(), name, store_marker(context))) {
+            return;
+        }
+        create_context(context, name);
+    } catch (const std::exception& error) {
+        log::error("Could not refresh the Docker context " + name + ": " + error.what());
+    }
+}
+
 std::unique_ptr<Command> make_context_command() {
     return std::make_unique<ContextCommand>();
 }

@@ -13,4 +13,8 @@ namespace machine::cli {
 // stderr.
 void remove_machine_docker_context(const Context& context, const std::string& name);
 
+// Called by `regenerate-certs`: rewrites the machine's Docker context with its current certificates if
+// docker-machine wrote one (the CA and client certificate may have been renewed). Never throws.
+void refresh_machine_docker_context(Context& context, const std::string& name);
+
 }  // namespace machine::cli

@@ -144,6 +144,14 @@ void write_context(const std::string& config_dir, const ContextSpec& spec) {
     write_file_atomic(go_path::join({meta_directory, "meta.json"}), meta.dump() + "\n", 0644);
 }
 
+bool is_ours(const std::string& config_dir, const std::string& name, const std::string& machine_store) {
+    if (!is_valid_context_name(name)) {
+        return false;
+    }
+    auto owner = owner_of(config_dir, name);
+    return owner && *owner == machine_store;
+}
+
 RemoveOutcome remove_context(const std::string& config_dir, const std::string& name,
                              const std::string& machine_store) {
     if (!is_valid_context_name(name)) {

@@ -50,6 +50,11 @@ void reprovision_host(Host& host, bool native_ssh, bool with_swarm) {
     provision::run_reprovision(env_for(host, native_ssh), host.options, with_swarm);
 }
 
+void rotate_host_certificates(Host& host, bool native_ssh) {
+    cert::start_key_generation();
+    provision::run_rotate_certificates(env_for(host, native_ssh), host.options);
+}
+
 void wait_for_docker(Host& host, bool native_ssh) {
     provision::run_wait_for_docker(env_for(host, native_ssh));
 }
