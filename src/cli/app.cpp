@@ -200,6 +200,8 @@ std::vector<std::unique_ptr<Command>> make_commands() {
     commands.push_back(make_url_command());
     commands.push_back(make_version_command());
     commands.push_back(make_context_command());
+    commands.push_back(make_export_command());
+    commands.push_back(make_import_command());
     return commands;
 }
 
