@@ -173,7 +173,7 @@ void Provisioner::wait_for_daemon_port(int port) {
             }
             return shows_daemon_listening(output, port);
         },
-        k_daemon_port_attempts, k_default_interval);
+        k_daemon_port_attempts, k_default_interval, "Waiting for the Docker daemon port");
     if (!listening) {
         throw Error("Unable to verify the Docker daemon is listening: " +
                     max_retries_message(k_daemon_port_attempts));
@@ -227,7 +227,7 @@ void Provisioner::wait_for_docker_responding() {
                 return false;
             }
         },
-        k_default_attempts, k_default_interval);
+        k_default_attempts, k_default_interval, "Waiting for Docker");
     if (!responding) {
         throw Error(max_retries_message(k_default_attempts));
     }
