@@ -102,12 +102,14 @@ std::string_view service_action_name(ServiceAction action) {
 }
 
 int docker_port_from_url(const std::string& url) {
-    std::string host_port = net::url_host(url);
-    std::size_t colon = host_port.find(':');
-    if (colon == std::string::npos || host_port.find(':', colon + 1) != std::string::npos) {
+    // Upstream splits on ':' and falls back to 2376 for an IPv6 literal; the port after the brackets counts
+    // here.
+    std::string host;
+    std::string port;
+    if (!net::split_host_port(net::url_host(url), host, port)) {
         return k_default_docker_port;
     }
-    return go_atoi(host_port.substr(colon + 1));
+    return go_atoi(port);
 }
 
 std::string parse_docker_client_version(const std::string& output) {
