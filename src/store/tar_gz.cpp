@@ -119,6 +119,9 @@ std::string pack(const std::vector<Entry>& entries) {
 std::vector<Entry> unpack(const std::string& bytes) {
     const bool compressed = bytes.size() >= 2 && static_cast<unsigned char>(bytes[0]) == 0x1f &&
                             static_cast<unsigned char>(bytes[1]) == 0x8b;
+    if (!compressed && bytes.size() < 2 * k_block) {
+        throw Error("not a gzip-compressed tar archive");
+    }
     const std::string tar = compressed ? gunzip(bytes) : bytes;
     std::vector<Entry> entries;
     std::size_t at = 0;
