@@ -334,7 +334,8 @@ TEST(ExpiryWarnings, CaClientAndServerWithinThirtyDays) {
     ASSERT_EQ(warnings.size(), 2u);
     EXPECT_NE(warnings[0].find("the CA certificate " + (dir / "ca.pem") + " expires on "), std::string::npos);
     EXPECT_NE(warnings[1].find("the server certificate of machine \"m1\" expired on "), std::string::npos);
-    EXPECT_NE(warnings[1].find("regenerate-certs m1"), std::string::npos);
+    EXPECT_NE(warnings[1].find("run: docker-machine regenerate-certs --certs-only m1"), std::string::npos);
+    EXPECT_NE(warnings[0].find("--renew-ca"), std::string::npos);
     // 80 days before, nothing is due yet.
     EXPECT_TRUE(health::certificate_expiry_warnings({&host}, now - hours(24 * 80)).empty());
 }
