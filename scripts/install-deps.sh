@@ -6,7 +6,7 @@ set -euo pipefail
 build_packages=(
   build-essential cmake ninja-build pkg-config ccache
   libcli11-dev nlohmann-json3-dev libssh-dev libcurl4-openssl-dev libssl-dev
-  libspdlog-dev libfmt-dev libpugixml-dev libgtest-dev libgmock-dev
+  libspdlog-dev libfmt-dev libpugixml-dev libgtest-dev libgmock-dev zlib1g-dev
   clang-format
 )
 test_packages=(

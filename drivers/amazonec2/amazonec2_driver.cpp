@@ -18,6 +18,7 @@
 #include "machine/go_quote.hpp"
 #include "machine/log.hpp"
 #include "machine/net.hpp"
+#include "machine/progress.hpp"
 
 namespace machine::drivers {
 namespace {
@@ -236,6 +237,7 @@ std::vector<std::string> Amazonec2Driver::security_group_ids() const {
 }
 
 bool Amazonec2Driver::wait_for(const std::function<bool()>& done) {
+    progress::Wait shown("Waiting for EC2");
     for (int attempt = 0; attempt < k_wait_attempts; ++attempt) {
         if (done()) {
             return true;

@@ -12,6 +12,7 @@
 #include "machine/go_quote.hpp"
 #include "machine/log.hpp"
 #include "machine/net.hpp"
+#include "machine/progress.hpp"
 
 namespace machine::drivers {
 namespace {
@@ -589,6 +590,7 @@ namespace {
 // Upstream's waitVMPowerState: polls the instance view until the goal power state.
 void wait_power_state(azure::ArmClient& arm, const std::string& group, const std::string& name,
                       const std::string& goal, std::chrono::seconds timeout, bool fast) {
+    progress::Wait shown("Waiting for the Azure virtual machine");
     auto deadline = std::chrono::steady_clock::now() + timeout;
     while (true) {
         auto vm = arm.virtual_machine(group, name, true);

@@ -9,6 +9,7 @@
 #include "machine/go_path.hpp"
 #include "machine/go_quote.hpp"
 #include "machine/net.hpp"
+#include "machine/progress.hpp"
 
 namespace machine::drivers {
 
@@ -166,6 +167,7 @@ void DigitalOceanDriver::create_droplet(const std::string& user_data) {
 
     support::info(m_base.machine_name, "Waiting for IP address to be assigned to the Droplet...");
     // As upstream: no limit; the droplet's address comes when the API assigns it.
+    progress::Wait shown("Waiting for the droplet's IP address");
     while (true) {
         droplet = api.droplet(m_droplet_id);
         if (!droplet.public_ipv4.empty()) {

@@ -25,6 +25,10 @@ void reprovision_host(Host& host, bool native_ssh, bool with_swarm);
 // upstream's MachineInState). Throws Error("Maximum number of retries (60) exceeded").
 void wait_for_machine_state(Host& host, State target);
 
+// `regenerate-certs --certs-only` (issue 11): a new server certificate on the host and one daemon restart;
+// packages, hostname and engine configuration are left as they are.
+void rotate_host_certificates(Host& host, bool native_ssh);
+
 // "Wait for Docker" after start and restart: detect the provisioner, then poll the daemon port over SSH.
 void wait_for_docker(Host& host, bool native_ssh);
 

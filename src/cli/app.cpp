@@ -6,6 +6,7 @@
 
 #include "cli/command.hpp"
 #include "cli/commands.hpp"
+#include "cli/create_failure.hpp"
 #include "machine/error.hpp"
 #include "machine/go_path.hpp"
 #include "machine/log.hpp"
@@ -55,6 +56,9 @@ std::vector<FlagDef> global_flag_defs() {
 std::string app_help(const std::string& app_name, const std::vector<std::unique_ptr<Command>>& commands) {
     std::vector<AppCommand> listed;
     for (const auto& command : commands) {
+        if (!command->listed_in_app_help()) {
+            continue;
+        }
         listed.push_back({command->name(), command->usage()});
     }
     listed.push_back({"help", "Shows a list of commands or help for one command"});
@@ -195,6 +199,9 @@ std::vector<std::unique_ptr<Command>> make_commands() {
     commands.push_back(make_upgrade_command());
     commands.push_back(make_url_command());
     commands.push_back(make_version_command());
+    commands.push_back(make_context_command());
+    commands.push_back(make_export_command());
+    commands.push_back(make_import_command());
     return commands;
 }
 
@@ -252,9 +259,11 @@ int run(int argc, char** argv) {
         return exit.exit_code();
     } catch (const Error& error) {
         log::error(error.what());
+        std::cerr << take_exit_notes() << std::flush;
         return error.exit_code();
     } catch (const std::exception& error) {
         log::error(error.what());
+        std::cerr << take_exit_notes() << std::flush;
         return 1;
     }
 }

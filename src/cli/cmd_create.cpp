@@ -7,6 +7,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "cli/create_failure.hpp"
 #include "machine/cert.hpp"
 #include "machine/connection.hpp"
 #include "machine/error.hpp"
@@ -268,6 +269,7 @@ private:
                         error.what());
         }
 
+        CreateFailureNotice failure_notice(context.argv0, name);  // issue 11: the clean-up hint on failure
         log::info("Creating machine...");
         try {
             host->driver->create();
@@ -292,6 +294,7 @@ private:
                 throw Error(std::string("Error attempting to save store: ") + error.what());
             }
         }
+        failure_notice.dismiss();
         log::info(
             "To see how to connect your Docker Client to the Docker Engine running on this virtual machine, "
             "run: " +

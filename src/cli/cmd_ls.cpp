@@ -7,6 +7,7 @@
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 #include "cli/host_list.hpp"
+#include "cli/machine_json.hpp"
 #include "machine/error.hpp"
 #include "machine/health.hpp"
 #include "machine/log.hpp"
@@ -337,6 +338,22 @@ public:
         };
     }
 
+    // `--format json` (issue 11): one JSON object per machine and line, fields in docs/commands/ls.md.
+    static int print_json_lines(LoadedHosts& loaded, const std::vector<std::shared_ptr<Host>>& hosts,
+                                std::chrono::seconds timeout) {
+        std::vector<HostListItem> items = query_hosts(hosts, timeout);
+        for (auto& item : loaded.in_error) {
+            items.push_back(std::move(item));
+        }
+        sort_items(items);
+        fill_swarm_column(items, hosts);
+        for (const auto& item : items) {
+            std::cout << ls_item_json(item) << "\n";
+        }
+        std::cout << std::flush;
+        return 0;
+    }
+
     int run(Context& context, const ParseResult& parsed) override {
         Filters filters = parse_filters(parsed.flags.strings("filter"));
         LoadedHosts loaded = load_all_hosts(*context.store);
@@ -351,6 +368,10 @@ public:
         }
 
         std::string format = parsed.flags.string("format");
+        auto timeout = std::chrono::seconds(std::max<long long>(parsed.flags.integer("timeout"), 0));
+        if (format == "json") {
+            return print_json_lines(loaded, hosts, timeout);
+        }
         if (format.empty()) {
             format = k_default_format;
         }
@@ -370,7 +391,6 @@ public:
             }
         }();
 
-        auto timeout = std::chrono::seconds(std::max<long long>(parsed.flags.integer("timeout"), 0));
         std::vector<HostListItem> items = query_hosts(hosts, timeout);
         for (auto& item : loaded.in_error) {
             items.push_back(std::move(item));

@@ -2,6 +2,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "cli/machine_context.hpp"
 #include "machine/error.hpp"
 #include "machine/go_quote.hpp"
 #include "machine/log.hpp"
@@ -68,6 +69,7 @@ public:
             }
             context.store->remove(name);
             log::info("Successfully removed " + name);
+            remove_machine_docker_context(context, name);  // issue 11: the context `context create` wrote
         }
         if (!errors.empty()) {
             std::string joined;

@@ -45,6 +45,9 @@ public:
     [[nodiscard]] virtual bool parses_flags() const { return true; }
     // Exit code of a flag-parse error: 0 for every command but create (cli.md §1.3).
     [[nodiscard]] virtual int flag_error_exit_code() const { return 0; }
+    // Commands added beyond upstream (issue 11) are left out of `docker-machine --help`, which stays
+    // byte-identical to upstream's; `docker-machine help NAME` and NAME --help still show them.
+    [[nodiscard]] virtual bool listed_in_app_help() const { return true; }
     // Runs the command; throws machine::Error to fail. Returns the exit code.
     virtual int run(Context& context, const ParseResult& parsed) = 0;
     // The help text; create overrides it to list the driver's flags.

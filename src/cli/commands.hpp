@@ -27,5 +27,9 @@ std::unique_ptr<Command> make_stop_command();
 std::unique_ptr<Command> make_upgrade_command();
 std::unique_ptr<Command> make_url_command();
 std::unique_ptr<Command> make_version_command();
+// Beyond upstream (issue 11); not listed in `docker-machine --help`.
+std::unique_ptr<Command> make_context_command();
+std::unique_ptr<Command> make_export_command();
+std::unique_ptr<Command> make_import_command();
 
 }  // namespace machine::cli

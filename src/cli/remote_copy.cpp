@@ -76,7 +76,9 @@ std::string location_text(const CopyLocation& location) {
     if (!location.remote) {
         return location.path;
     }
-    return location.user + "@" + location.host + ":" + location.path;
+    // scp, rsync and sshfs take an IPv6 literal in brackets: user@[::1]:path.
+    const bool ipv6 = location.host.find(':') != std::string::npos;
+    return location.user + "@" + (ipv6 ? "[" + location.host + "]" : location.host) + ":" + location.path;
 }
 
 std::vector<std::string> scp_command(const CopyLocation& source, const CopyLocation& destination,

@@ -83,9 +83,11 @@ std::vector<std::string> certificate_expiry_warnings(const std::vector<const Hos
             bool server = std::string_view(what) == "server certificate";
             std::string subject = server ? "the server certificate of machine " + go_quote(host->name)
                                          : "the " + std::string(what) + " " + *path;
-            std::string remedy = server ? "run: docker-machine regenerate-certs " + host->name
-                                        : "`docker-machine regenerate-certs --client-certs " + host->name +
-                                              "` renews it once it has expired";
+            // Beyond upstream (issue 11): both renew before expiry, with one daemon restart per machine.
+            std::string remedy = server ? "run: docker-machine regenerate-certs --certs-only " + host->name
+                                        : "renew it now (every machine of the store needs new server "
+                                          "certificates then) with: docker-machine regenerate-certs -f "
+                                          "--renew-ca --certs-only $(docker-machine ls -q)";
             warnings.push_back("Warning: " + subject + (expiry <= now ? " expired on " : " expires on ") +
                                date_of(expiry) + "; " + remedy);
         }

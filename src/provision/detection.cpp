@@ -98,7 +98,7 @@ void wait_for_ssh(const ProvisionEnv& env) {
                 return false;
             }
         },
-        k_default_attempts, k_default_interval);
+        k_default_attempts, k_default_interval, "Waiting for SSH");
     if (!available) {
         throw Error("Too many retries waiting for SSH to be available.  Last error: " +
                     max_retries_message(k_default_attempts));

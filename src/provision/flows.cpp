@@ -81,6 +81,11 @@ void run_reprovision(const ProvisionEnv& env, const HostOptions& options, bool w
     provisioner->provision(with_swarm ? options.swarm : SwarmOptions{}, options.auth, options.engine);
 }
 
+void run_rotate_certificates(const ProvisionEnv& env, const HostOptions& options) {
+    std::unique_ptr<Provisioner> provisioner = detect_provisioner(env);
+    provisioner->rotate_certificates(options.swarm, options.auth, options.engine);
+}
+
 void run_wait_for_docker(const ProvisionEnv& env) {
     std::unique_ptr<Provisioner> provisioner = detect_provisioner(env);
     provisioner->wait_for_daemon_port(2376);

@@ -21,6 +21,9 @@ void run_create_provisioning(const ProvisionEnv& env, const HostOptions& options
 // `with_swarm`). Errors unwrapped.
 void run_reprovision(const ProvisionEnv& env, const HostOptions& options, bool with_swarm);
 
+// Detect the provisioner and rotate the certificates only (regenerate-certs --certs-only, issue 11).
+void run_rotate_certificates(const ProvisionEnv& env, const HostOptions& options);
+
 // Detect the provisioner, then wait for the daemon port 2376 (cli.md §1.10 "Wait for Docker").
 void run_wait_for_docker(const ProvisionEnv& env);
 

@@ -65,6 +65,11 @@ void wait_for_machine_state(Host& host, State target) {
     provision::wait_for_machine_state(env, target);
 }
 
+void rotate_host_certificates(Host& host, bool native_ssh) {
+    cert::start_key_generation();
+    provision::run_rotate_certificates(env_for(host, native_ssh), host.options);
+}
+
 void wait_for_docker(Host& host, bool native_ssh) {
     provision::run_wait_for_docker(env_for(host, native_ssh));
 }

@@ -4,6 +4,7 @@
 
 #include "machine/error.hpp"
 #include "machine/log.hpp"
+#include "machine/progress.hpp"
 
 namespace machine::provision {
 
@@ -12,7 +13,8 @@ SleepFunction real_sleep() {
 }
 
 bool wait_for(const ProvisionEnv& env, const std::function<bool()>& condition, int attempts,
-              std::chrono::milliseconds interval) {
+              std::chrono::milliseconds interval, const char* label) {
+    progress::Wait shown(label);
     for (int attempt = 0; attempt < attempts; ++attempt) {
         if (condition()) {
             return true;
@@ -37,7 +39,7 @@ void wait_for_machine_state(const ProvisionEnv& env, State target) {
                 return false;
             }
         },
-        k_default_attempts, k_default_interval);
+        k_default_attempts, k_default_interval, "Waiting for the machine to be running");
     if (!reached) {
         throw Error(max_retries_message(k_default_attempts));
     }

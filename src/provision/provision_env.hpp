@@ -35,8 +35,9 @@ struct ProvisionEnv {
 
 // mcnutils.WaitForSpecific: calls `condition` up to `attempts` times, pausing `interval` after each false.
 // Returns whether it became true.
+// `label` names the wait on a terminal's progress line (machine/progress.hpp).
 [[nodiscard]] bool wait_for(const ProvisionEnv& env, const std::function<bool()>& condition, int attempts,
-                            std::chrono::milliseconds interval);
+                            std::chrono::milliseconds interval, const char* label = "Waiting");
 
 // "Maximum number of retries (N) exceeded".
 [[nodiscard]] std::string max_retries_message(int attempts);

@@ -102,12 +102,14 @@ std::string_view service_action_name(ServiceAction action) {
 }
 
 int docker_port_from_url(const std::string& url) {
-    std::string host_port = net::url_host(url);
-    std::size_t colon = host_port.find(':');
-    if (colon == std::string::npos || host_port.find(':', colon + 1) != std::string::npos) {
+    // Upstream splits on ':' and falls back to 2376 for an IPv6 literal; the port after the brackets counts
+    // here.
+    std::string host;
+    std::string port;
+    if (!net::split_host_port(net::url_host(url), host, port)) {
         return k_default_docker_port;
     }
-    return go_atoi(host_port.substr(colon + 1));
+    return go_atoi(port);
 }
 
 std::string parse_docker_client_version(const std::string& output) {
@@ -173,7 +175,7 @@ void Provisioner::wait_for_daemon_port(int port) {
             }
             return shows_daemon_listening(output, port);
         },
-        k_daemon_port_attempts, k_default_interval);
+        k_daemon_port_attempts, k_default_interval, "Waiting for the Docker daemon port");
     if (!listening) {
         throw Error("Unable to verify the Docker daemon is listening: " +
                     max_retries_message(k_daemon_port_attempts));
@@ -227,7 +229,7 @@ void Provisioner::wait_for_docker_responding() {
                 return false;
             }
         },
-        k_default_attempts, k_default_interval);
+        k_default_attempts, k_default_interval, "Waiting for Docker");
     if (!responding) {
         throw Error(max_retries_message(k_default_attempts));
     }
@@ -245,9 +247,28 @@ void Provisioner::set_remote_auth_options() {
 }
 
 void Provisioner::configure_auth() {
-    const std::string organization = cert::default_organization() + "." + machine_name();
     const std::string ip = m_env.driver.ip();
+    copy_certificates_to_machine_dir();
+    generate_server_certificate(ip);
 
+    service("docker", ServiceAction::Stop);
+    ssh_command("if [ ! -z \"$(ip link show docker0)\" ]; then sudo ip link delete docker0; fi");
+
+    upload_certificates();
+
+    const int docker_port = docker_port_from_url(m_env.driver.url());
+    DockerOptions options = generate_docker_options(docker_port);
+
+    log::info("Setting Docker configuration on the remote daemon...");
+    // Single-quoted: the remote shell must not expand anything the user put into engine options.
+    ssh_command("sudo mkdir -p " + go_path::dir(options.path) + " && printf %s " +
+                ssh::shell_quote(double_quoted_literal(options.text)) + " | sudo tee " + options.path);
+
+    service("docker", ServiceAction::Start);
+    wait_for_daemon_port(docker_port);
+}
+
+void Provisioner::copy_certificates_to_machine_dir() {
     log::info("Copying certs to the local machine directory...");
     const std::pair<const std::string*, const char*> local_copies[] = {
         {&m_auth.ca_cert_path, "ca.pem"},
@@ -261,7 +282,10 @@ void Provisioner::configure_auth() {
             throw Error(std::string("Copying ") + file_name + " to machine dir failed: " + error.what());
         }
     }
+}
 
+void Provisioner::generate_server_certificate(const std::string& ip) {
+    const std::string organization = cert::default_organization() + "." + machine_name();
     std::vector<std::string> hosts = m_auth.server_cert_sans;
     hosts.push_back(ip);
     hosts.push_back("localhost");
@@ -274,10 +298,9 @@ void Provisioner::configure_auth() {
     } catch (const Error& error) {
         throw Error(std::string("error generating server cert: ") + error.what());
     }
+}
 
-    service("docker", ServiceAction::Stop);
-    ssh_command("if [ ! -z \"$(ip link show docker0)\" ]; then sudo ip link delete docker0; fi");
-
+void Provisioner::upload_certificates() {
     const std::string ca_cert = read_file(m_auth.ca_cert_path);
     const std::string server_cert = read_file(m_auth.server_cert_path);
     const std::string server_key = read_file(m_auth.server_key_path);
@@ -287,17 +310,19 @@ void Provisioner::configure_auth() {
     ssh_command("printf '%s' '" + ca_cert + "' | sudo tee " + m_auth.ca_cert_remote_path);
     ssh_command("printf '%s' '" + server_cert + "' | sudo tee " + m_auth.server_cert_remote_path);
     ssh_command("printf '%s' '" + server_key + "' | sudo tee " + m_auth.server_key_remote_path);
+}
 
-    const int docker_port = docker_port_from_url(m_env.driver.url());
-    DockerOptions options = generate_docker_options(docker_port);
-
-    log::info("Setting Docker configuration on the remote daemon...");
-    // Single-quoted: the remote shell must not expand anything the user put into engine options.
-    ssh_command("sudo mkdir -p " + go_path::dir(options.path) + " && printf %s " +
-                ssh::shell_quote(double_quoted_literal(options.text)) + " | sudo tee " + options.path);
-
-    service("docker", ServiceAction::Start);
-    wait_for_daemon_port(docker_port);
+void Provisioner::rotate_certificates(const SwarmOptions& swarm, const AuthOptions& auth,
+                                      const EngineOptions& engine) {
+    begin(swarm, auth, engine);
+    set_remote_auth_options();
+    const std::string ip = m_env.driver.ip();
+    copy_certificates_to_machine_dir();
+    generate_server_certificate(ip);
+    upload_certificates();
+    log::info("Restarting the Docker daemon...");
+    service("docker", ServiceAction::Restart);
+    wait_for_daemon_port(docker_port_from_url(m_env.driver.url()));
 }
 
 void Provisioner::configure_swarm_if_wanted() {

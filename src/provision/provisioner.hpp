@@ -66,6 +66,11 @@ public:
     virtual void service(const std::string& service_name, ServiceAction action) = 0;
     virtual void package(const std::string& package_name, PackageAction action) = 0;
 
+    // Certificate rotation (`regenerate-certs --certs-only`, issue 11): a new server certificate, the CA and
+    // server files copied to the host, one daemon restart, the port wait. Nothing else of provisioning runs
+    // (no packages, hostname or engine configuration), so the daemon keeps its data and its settings.
+    void rotate_certificates(const SwarmOptions& swarm, const AuthOptions& auth, const EngineOptions& engine);
+
     // The full provisioning sequence of §5.5 with copies of the options. Throws Error with upstream's texts.
     virtual void provision(const SwarmOptions& swarm, const AuthOptions& auth,
                            const EngineOptions& engine) = 0;
@@ -102,6 +107,10 @@ protected:
     void set_remote_auth_options();
     // §5.3: local copies, server certificate, stop, docker0, uploads, options file, start, port wait.
     void configure_auth();
+    // The parts of configure_auth that rotate_certificates shares.
+    void copy_certificates_to_machine_dir();
+    void generate_server_certificate(const std::string& ip);
+    void upload_certificates();
     // §7 when SwarmOptions.is_swarm.
     void configure_swarm_if_wanted();
 

@@ -153,7 +153,9 @@ ExternalClient::~ExternalClient() {
 }
 
 std::string ExternalClient::where() const {
-    return (m_endpoint.user.empty() ? "" : m_endpoint.user + "@") + m_endpoint.host + ":" +
+    std::string host =
+        m_endpoint.host.find(':') != std::string::npos ? "[" + m_endpoint.host + "]" : m_endpoint.host;
+    return (m_endpoint.user.empty() ? "" : m_endpoint.user + "@") + host + ":" +
            std::to_string(m_endpoint.port);
 }
 

@@ -4,6 +4,8 @@
 #include <mutex>
 #include <string>
 
+#include "machine/progress.hpp"
+
 namespace machine::log {
 namespace {
 
@@ -16,6 +18,7 @@ void write_line(std::FILE* stream, std::string_view message) {
     std::string line(message);
     line.push_back('\n');
     std::lock_guard lock(g_write_mutex);
+    progress::erase_line();  // a progress line on the terminal goes before any message
     std::fwrite(line.data(), 1, line.size(), stream);
     std::fflush(stream);
 }

@@ -83,5 +83,5 @@ def test_certificates_close_to_expiry_are_reported(dm, tmp_path):
     result = dm("ls", "-q")
     assert result.out == "m\n"
     assert f"Warning: the CA certificate {ca} expires on " in result.err
-    assert "renews it once it has expired" in result.err
+    assert "docker-machine regenerate-certs -f --renew-ca --certs-only $(docker-machine ls -q)" in result.err
     assert result.err.count("Warning: the CA certificate") == 1

@@ -29,6 +29,8 @@ STOPPED = ["off1"]
 MACHINES = sorted(RUNNING + STOPPED)
 COMMANDS = ["active", "config", "create", "env", "inspect", "ip", "kill", "ls", "provision", "regenerate-certs",
             "restart", "rm", "ssh", "scp", "mount", "start", "status", "stop", "upgrade", "url", "version", "help"]
+# Beyond upstream: completed, but not listed by `docker-machine --help` (docs/compatibility.md).
+EXTRA_COMMANDS = ["context", "export", "import"]
 UPSTREAM_DRIVERS = ["amazonec2", "azure", "digitalocean", "exoscale", "generic", "google", "hyperv", "openstack",
                     "rackspace", "softlayer", "virtualbox", "vmwarefusion", "vmwarevcloudair", "vmwarevsphere"]
 SHELLS = ["bash", "cmd", "emacs", "fish", "powershell", "sh", "tcsh", "zsh"]
@@ -413,7 +415,7 @@ GLOBAL_FLAGS = {"--debug", "-D", "--storage-path", "-s", "--tls-ca-cert", "--tls
                 "--version", "-v"}
 HELP = {"--help", "-h"}
 STATES = {"Error", "Paused", "Running", "Saved", "Starting", "Stopped", "Stopping"}
-WRAPPED_COMMANDS = set(COMMANDS) | {"use"}
+WRAPPED_COMMANDS = set(COMMANDS) | set(EXTRA_COMMANDS) | {"use"}
 # bash and fish offer upstream's bash list (no `none`) plus plugins on PATH; zsh, like upstream's zsh, adds none
 DRIVERS = {"bash": set(UPSTREAM_DRIVERS) | {"fakecloud"}, "fish": set(UPSTREAM_DRIVERS) | {"fakecloud"},
            "zsh": set(UPSTREAM_DRIVERS) | {"fakecloud", "none"}}
@@ -478,15 +480,21 @@ CASES = [
     ("stop-running-machines", "docker-machine stop ", set(RUNNING), False),
     ("provision-running-machines", "docker-machine provision ", set(RUNNING), False),
     ("regenerate-certs-running-machines", "docker-machine regenerate-certs ", set(RUNNING), False),
-    ("regenerate-certs-flags", "docker-machine regenerate-certs -", {"--force", "-f", "--client-certs"} | HELP,
-     False),
+    ("regenerate-certs-flags", "docker-machine regenerate-certs -",
+     {"--force", "-f", "--client-certs", "--certs-only", "--renew-ca"} | HELP, False),
     ("kill-all-machines", "docker-machine kill ", set(MACHINES), False),
     ("rm-no-machine-twice", "docker-machine rm m1 ", set(MACHINES) - {"m1"}, False),
     ("rm-after-flag", "docker-machine rm -f m1 d", {"dev"}, False),
     ("rm-flags", "docker-machine rm -", {"--force", "-f", "-y"} | HELP, False),
     ("ssh-machines", "docker-machine ssh ", set(MACHINES), False),
     ("ssh-remote-command", "docker-machine ssh m1 ", set(), False),
-    ("inspect-flags", "docker-machine inspect -", {"--format", "-f"} | HELP, False),
+    ("inspect-flags", "docker-machine inspect -", {"--format", "-f", "--state"} | HELP, False),
+    ("context-actions", "docker-machine context ", {"create", "rm"}, False),
+    ("context-machines", "docker-machine context create m1 ", set(MACHINES) - {"m1"}, False),
+    ("export-machines", "docker-machine export ", set(MACHINES), False),
+    ("export-archive-file", "docker-machine export m1 {files}/be", {"beta.pem"}, True),
+    ("export-flags", "docker-machine export -", {"--ca-key"} | HELP, False),
+    ("import-archive-file", "docker-machine import {files}/al", {"alpha.txt", "alpine"}, True),
     ("status-flags", "docker-machine status -", HELP, False),
     ("active-flags", "docker-machine active -", {"--timeout", "-t"} | HELP, False),
     ("config-flags", "docker-machine config -", {"--swarm"} | HELP, False),

@@ -5,8 +5,8 @@ import time
 
 import pytest
 
-from shellkit import (COMMANDS, MACHINES, SHELLS, bare, case_params, expand, expected_for, fish_complete,
-                      install_fish, need, start_fish)
+from shellkit import (COMMANDS, EXTRA_COMMANDS, MACHINES, SHELLS, bare, case_params, expand, expected_for,
+                      fish_complete, install_fish, need, start_fish)
 
 pytestmark = need("fish")
 
@@ -52,7 +52,7 @@ def test_no_use_without_wrapper(world, tmp_path):
         (world.home / ".config" / "fish" / "completions" / "docker-machine.fish").read_text())
     result = subprocess.run(["fish", "-c", 'complete -C"docker-machine "'], capture_output=True, text=True, env=env,
                             cwd=world.home)
-    assert {line.split("\t")[0] for line in result.stdout.splitlines()} == set(COMMANDS)
+    assert {line.split("\t")[0] for line in result.stdout.splitlines()} == set(COMMANDS) | set(EXTRA_COMMANDS)
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@ import time
 
 import pytest
 
-from shellkit import COMMANDS, MACHINES, bare, case_params, expand, expected_for, need, start_zsh
+from shellkit import COMMANDS, EXTRA_COMMANDS, MACHINES, bare, case_params, expand, expected_for, need, start_zsh
 
 pytestmark = need("zsh", "tmux")
 
@@ -34,7 +34,7 @@ def test_without_wrapper(world, tmp_path):
         rc, out = shell.run("whence -w docker-machine")
         assert out.strip() == "docker-machine: command"
         words, _ = shell.complete("docker-machine ")
-        assert set(words) == set(COMMANDS)
+        assert set(words) == set(COMMANDS) | set(EXTRA_COMMANDS)
         words, _ = shell.complete("docker-machine env ")
         assert set(words) == set(MACHINES)
     finally:

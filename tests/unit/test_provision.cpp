@@ -318,7 +318,10 @@ TEST(DockerPort, FromDriverUrl) {
     EXPECT_EQ(docker_port_from_url("tcp://1.2.3.4:2376"), 2376);
     EXPECT_EQ(docker_port_from_url("tcp://1.2.3.4:12376"), 12376);
     EXPECT_EQ(docker_port_from_url("tcp://1.2.3.4"), 2376);
-    EXPECT_EQ(docker_port_from_url("tcp://[::1]:2377"), 2376);
+    // Upstream falls back to 2376 for IPv6 literals; the port is taken from after the brackets here (issue
+    // 11).
+    EXPECT_EQ(docker_port_from_url("tcp://[::1]:2377"), 2377);
+    EXPECT_EQ(docker_port_from_url("tcp://[fd00::2]"), 2376);
     try {
         (void)docker_port_from_url("tcp://1.2.3.4:abc");
         FAIL() << "expected an error";

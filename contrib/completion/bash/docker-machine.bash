@@ -163,6 +163,8 @@ _docker_machine_commands() {
             printf '%s\n' "${BASH_REMATCH[1]}"
         fi
     done < <(_docker_machine_cached_help --help)
+    # Commands beyond upstream's, which `--help` does not list (docs/compatibility.md)
+    printf '%s\n' context export import
     [[ ${DOCKER_MACHINE_WRAPPED-} == true ]] && echo use
 }
 
@@ -281,6 +283,24 @@ _docker_machine_positional() {
         config | env | inspect | ssh | status | url | version | use) ;;
         help)
             ((index == 0)) && _docker_machine_add "$(_docker_machine_commands)" "$cur"
+            return
+            ;;
+        context)
+            if ((index == 0)); then
+                _docker_machine_add "create rm" "$cur"
+                return
+            fi
+            multi=1
+            shift # the subcommand is not a machine
+            ;;
+        export)
+            if ((index == 1)); then
+                _docker_machine_files -f
+                return
+            fi
+            ;;
+        import)
+            ((index == 0)) && _docker_machine_files -f
             return
             ;;
         mount)

@@ -109,6 +109,9 @@ function __fish_docker_machine_commands
             and printf '%s\t%s\n' $m[2] $m[3]
         end
     end
+    # commands beyond upstream's, which `--help` does not list (docs/compatibility.md)
+    printf '%s\t%s\n' context 'Write or remove the Docker CLI context of machines' \
+        export 'Export a machine to a .tar.gz archive' import 'Import a machine from an archive made by export'
     if functions -q docker-machine; or test "$DOCKER_MACHINE_WRAPPED" = true
         printf '%s\t%s\n' use 'Set the environment of this shell for a machine (wrapper)'
     end
@@ -183,6 +186,21 @@ function __fish_docker_machine_positional
         case config env inspect ssh status url version use
         case help
             test $index -eq 0; and __fish_docker_machine_commands
+            return
+        case context
+            if test $index -eq 0
+                printf '%s\n' create rm
+                return
+            end
+            set multi 1
+            set given $given[2..-1]
+        case export
+            if test $index -eq 1
+                __fish_docker_machine_files '' $cur
+                return
+            end
+        case import
+            test $index -eq 0; and __fish_docker_machine_files '' $cur
             return
         case mount
             if test $index -eq 0
