@@ -170,7 +170,17 @@ void create_container(const std::string& docker_url, const cert::TlsClientFiles&
 
 int swarm_engine_port(const std::string& engine_url) {
     std::vector<std::string> parts = split_on(engine_url, ':');
-    return parts.size() == 3 ? go_atoi(parts[2]) : k_engine_default_port;
+    if (parts.size() == 3) {
+        return go_atoi(parts[2]);
+    }
+    // Upstream fell back to 2376 for an IPv6 literal (more than two colons); take its real port.
+    std::string host;
+    std::string port;
+    if (engine_url.find('[') != std::string::npos &&
+        net::split_host_port(net::url_host(engine_url), host, port)) {
+        return go_atoi(port);
+    }
+    return k_engine_default_port;
 }
 
 std::vector<SwarmContainer> swarm_containers(const SwarmOptions& swarm, const std::vector<std::string>& env,
@@ -181,7 +191,7 @@ std::vector<SwarmContainer> swarm_containers(const SwarmOptions& swarm, const st
         throw Error("Swarm host " + go_quote(swarm.host) + " has no port");
     }
     const std::string swarm_port = host_parts[1];
-    const std::string advertise = ip + ":" + std::to_string(engine_port);
+    const std::string advertise = net::join_host_port(ip, std::to_string(engine_port));
     const Json env_json = env;
 
     std::vector<SwarmContainer> containers;
@@ -189,7 +199,8 @@ std::vector<SwarmContainer> swarm_containers(const SwarmOptions& swarm, const st
         std::string command = "manage --tlsverify --tlscacert=" + auth.ca_cert_remote_path +
                               " --tlscert=" + auth.server_cert_remote_path +
                               " --tlskey=" + auth.server_key_remote_path + " -H " + swarm.host +
-                              " --strategy " + swarm.strategy + " --advertise " + ip + ":3376";
+                              " --strategy " + swarm.strategy + " --advertise " +
+                              net::join_host_port(ip, "3376");
         if (swarm.is_experimental) {
             command = "--experimental " + command;
         }
@@ -248,7 +259,7 @@ void configure_swarm(Driver& driver, const SwarmOptions& swarm, const std::vecto
     const int engine_port = swarm_engine_port(driver.url());
     std::vector<SwarmContainer> containers =
         swarm_containers(swarm, env, auth, docker_options_dir, ip, engine_port);
-    const std::string docker_url = "tcp://" + ip + ":" + std::to_string(engine_port);
+    const std::string docker_url = "tcp://" + net::join_host_port(ip, std::to_string(engine_port));
     const cert::TlsClientFiles files{auth.ca_cert_path, auth.client_cert_path, auth.client_key_path};
     for (const SwarmContainer& container : containers) {
         create_container(docker_url, files, container);

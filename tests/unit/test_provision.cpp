@@ -466,6 +466,19 @@ TEST(Swarm, EnginePortFromDriverUrl) {
     EXPECT_EQ(swarm_engine_port("tcp://1.2.3.4:2376"), 2376);
     EXPECT_EQ(swarm_engine_port("tcp://1.2.3.4:12376"), 12376);
     EXPECT_EQ(swarm_engine_port("tcp://1.2.3.4"), 2376);
+    EXPECT_EQ(swarm_engine_port("tcp://[fd00::5]:12376"), 12376);
+    EXPECT_EQ(swarm_engine_port("tcp://[fd00::5]"), 2376);
+}
+
+TEST(Swarm, Ipv6AddressesAreBracketed) {
+    machine::SwarmOptions swarm;
+    swarm.is_swarm = swarm.master = swarm.agent = true;
+    swarm.discovery = "token://abc";
+    std::vector<SwarmContainer> containers = swarm_containers(swarm, {}, {}, "/etc/docker", "fd00::5", 2376);
+    ASSERT_EQ(containers.size(), 2u);
+    EXPECT_NE(containers[0].create_body.find("\"[fd00::5]:3376\""), std::string::npos);
+    EXPECT_EQ(nlohmann::json::parse(containers[1].create_body)["Cmd"],
+              nlohmann::json({"join", "--advertise", "[fd00::5]:2376", "token://abc"}));
 }
 
 TEST(Swarm, MasterAndAgentContainers) {
