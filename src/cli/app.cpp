@@ -9,6 +9,7 @@
 #include "machine/error.hpp"
 #include "machine/go_path.hpp"
 #include "machine/log.hpp"
+#include "machine/machine_ssh.hpp"
 #include "machine/version.hpp"
 
 namespace machine::cli {
@@ -243,6 +244,9 @@ int run(int argc, char** argv) {
     context.argv.assign(argv, argv + argc);
     context.argv0 = argc > 0 ? argv[0] : "docker-machine";
     context.app_name = go_path::base(context.argv0);
+    struct CloseSshClients {
+        ~CloseSshClients() { close_ssh_clients(); }
+    } close_ssh_clients_on_return;
     try {
         configure_debug(context.argv);
         log::debug(std::string("Docker Machine Version:  ") + k_version + ", build " + k_git_commit);
