@@ -6,6 +6,7 @@
 
 #include "cli/command.hpp"
 #include "cli/commands.hpp"
+#include "machine/cert.hpp"
 #include "machine/error.hpp"
 #include "machine/go_path.hpp"
 #include "machine/log.hpp"
@@ -244,9 +245,14 @@ int run(int argc, char** argv) {
     context.argv.assign(argv, argv + argc);
     context.argv0 = argc > 0 ? argv[0] : "docker-machine";
     context.app_name = go_path::base(context.argv0);
-    struct CloseSshClients {
-        ~CloseSshClients() { close_ssh_clients(); }
-    } close_ssh_clients_on_return;
+    // What needs OpenSSL to be released goes before exit: OpenSSL frees its locks in an exit handler, and a
+    // libssh goodbye or a key still being generated after that crashed the process (SIGSEGV).
+    struct ReleaseBeforeExit {
+        ~ReleaseBeforeExit() {
+            close_ssh_clients();
+            cert::discard_prefetched_key();
+        }
+    } release_before_exit;
     try {
         configure_debug(context.argv);
         log::debug(std::string("Docker Machine Version:  ") + k_version + ", build " + k_git_commit);

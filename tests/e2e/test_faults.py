@@ -39,12 +39,6 @@ def in_host(host, script, check=True, stdin=""):
     return result
 
 
-def shim_calls(host, verb):
-    """How many times the host's systemctl stand-in was called with VERB (e.g. "-f stop docker")."""
-    calls = in_host(host, "cat /var/log/systemctl-shim.calls 2>/dev/null || true").stdout
-    return sum(1 for line in calls.splitlines() if line.endswith(f"systemctl {verb}"))
-
-
 def wait_until(predicate, timeout, what):
     deadline = time.monotonic() + timeout
     while not predicate():
@@ -129,28 +123,47 @@ def test_sigkill_during_regenerate_certs_and_provision(machine, fault_host):
     assert_removed(machine, "k1")
 
 
+# A systemctl that stalls after stopping docker, so that the cut lands while that command runs and the daemon
+# is down. (Stalling before the stop would let the orphaned command stop the daemon later, racing the repair.)
+STALLING_SYSTEMCTL = """#!/bin/sh
+/usr/bin/systemctl.real "$@"
+status=$?
+case "$*" in *"stop docker"*) touch /run/docker-stopping; sleep 3 ;; esac
+exit $status
+"""
+
+
 @pytest.mark.parametrize("client", [[], ["--native-ssh"]], ids=["external-ssh", "native-ssh"])
 def test_ssh_connection_cut_mid_provision(machine, fault_host, client):
-    """The SSH connection dies while the daemon is stopped for its new configuration (the worst moment): the
-    command fails saying so, the machine stays listed, the next provision repairs it."""
-    for command in ([*client, "create", "-d", "generic", "--generic-ip-address", fault_host.ip,
-                     "--generic-ssh-key", str(KEY_ED25519), "--generic-ssh-user", "root", "cut1"],
-                    [*client, "provision", "cut1"]):
-        stops = shim_calls(fault_host, "-f stop docker")
-        process = start(machine, *command)
-        wait_until(lambda: shim_calls(fault_host, "-f stop docker") > stops or process.poll() is not None, 60,
-                   "the provisioning to stop the daemon")
-        in_host(fault_host, "pkill -f '^sshd: root' || true")  # the sessions, not the listener
-        out, err = process.communicate(timeout=300)
-        assert process.returncode == 1, (out, err)
-        prefix = "Error creating machine: Error running provisioning: " if "create" in command else ""
-        assert err.startswith(prefix), err
-        assert f"ssh: lost the connection to root@{fault_host.ip}:22" in err, err
-        assert_store_consistent(machine)
-        assert "cut1" in machine("ls", "-q").out.split()
+    """The SSH connection dies while the daemon is being stopped for its new configuration (the worst moment):
+    the command fails saying so, the machine stays listed, the next provision repairs it."""
+    in_host(fault_host, "mv /usr/bin/systemctl /usr/bin/systemctl.real && cat > /usr/bin/systemctl && "
+                        "chmod 755 /usr/bin/systemctl", stdin=STALLING_SYSTEMCTL)
+    try:
+        for command in ([*client, "create", "-d", "generic", "--generic-ip-address", fault_host.ip,
+                         "--generic-ssh-key", str(KEY_ED25519), "--generic-ssh-user", "root", "cut1"],
+                        [*client, "provision", "cut1"]):
+            in_host(fault_host, "rm -f /run/docker-stopping")
+            process = start(machine, *command)
+            try:
+                wait_until(lambda: in_host(fault_host, "test -e /run/docker-stopping", check=False).returncode == 0
+                           or process.poll() is not None, 60, "the provisioning to stop the daemon")
+            except AssertionError:
+                process.kill()
+                raise AssertionError(process.communicate())
+            in_host(fault_host, "pkill -f '^sshd: root' || true")  # the sessions, not the listener
+            out, err = process.communicate(timeout=300)
+            assert process.returncode == 1, (out, err)
+            prefix = "Error creating machine: Error running provisioning: " if "create" in command else ""
+            assert err.startswith(prefix), err
+            assert f"ssh: lost the connection to root@{fault_host.ip}:22" in err, err
+            assert_store_consistent(machine)
+            assert "cut1" in machine("ls", "-q").out.split()
+    finally:
+        in_host(fault_host, "mv /usr/bin/systemctl.real /usr/bin/systemctl")
     repaired = machine(*client, "provision", "cut1", timeout=300)
     assert repaired.code == 0, repaired  # (the native client used to crash at exit here: SIGSEGV)
-    assert "The Docker daemon is not running; starting it..." in repaired.out
+    assert "The Docker daemon is not running; starting it..." in repaired.out  # the cut left it stopped
     assert machine.docker("cut1", "version", "--format", "{{.Server.Version}}").code == 0
     assert_removed(machine, "cut1")
 
@@ -194,9 +207,12 @@ def test_full_disk_during_saves(tmpfs_store, fault_host):
     with pytest.raises(OSError):
         (mount_point / "one-more").write_bytes(b"x" * 8192)
 
-    regen = machine("regenerate-certs", "-f", "full1")
-    assert regen.code == 1, regen
-    assert "no space left on device" in regen.err, regen
+    # Repeated, with both SSH clients: the early failure used to crash the process at exit now and then
+    # (SIGSEGV: a key still being generated in the background when OpenSSL had shut down).
+    for client in ([], ["--native-ssh"]) * 4:
+        regen = machine(*client, "regenerate-certs", "-f", "full1")
+        assert regen.code == 1, regen
+        assert "no space left on device" in regen.err, regen
     after = {p.name: p.read_bytes() for p in machine_dir.iterdir() if p.is_file()}
     assert after == before  # old certificates and config.json intact, no temp file left
     assert machine.docker("full1", "version", "--format", "{{.Server.Version}}").code == 0
