@@ -41,6 +41,11 @@ void generate_signed_cert(const std::string& cert_path, const std::string& key_p
 // its own. Provisioning calls it before its SSH round trips so the ~0.1-0.5 s of key generation overlaps
 // them.
 void start_key_generation();
+// Waits for a key started by start_key_generation that no certificate took, and drops it. Called before the
+// process exits: left to the static destructors, the generating thread ran on after OpenSSL's exit-time
+// cleanup and crashed the process (a command failing before it used the key, e.g. regenerate-certs on a full
+// disk).
+void discard_prefetched_key();
 
 // NotAfter of the first certificate of a PEM text, read without OpenSSL (a small DER walk); nullopt when the
 // text holds no well-formed certificate. For warnings only: validation goes through OpenSSL.

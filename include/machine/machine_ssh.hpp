@@ -21,6 +21,10 @@ void set_native_ssh(bool native);
 [[nodiscard]] ssh::Client& ssh_client(Driver& driver);
 // Drops the cached connection (after a reboot, or when the endpoint changed).
 void forget_ssh_client(Driver& driver);
+// Closes every cached connection. Called when the command is done, before exit: left to the static
+// destructors, a native connection's goodbye ran after OpenSSL's exit-time cleanup and crashed the process
+// (SIGSEGV in RAND_bytes from ssh_disconnect) after `--native-ssh provision` had succeeded.
+void close_ssh_clients();
 
 // Runs one command on the machine; returns its output. Throws ssh::CommandFailed on a non-zero exit, Error on
 // connection failure.

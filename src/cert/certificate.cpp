@@ -316,4 +316,18 @@ void start_key_generation() {
     }
 }
 
+void discard_prefetched_key() {
+    std::future<EvpPkeyPtr> prefetched;
+    {
+        std::lock_guard lock(g_prefetch_mutex);
+        prefetched = std::move(g_prefetched_key);
+    }
+    if (prefetched.valid()) {
+        try {
+            (void)prefetched.get();  // waits for the generating thread
+        } catch (const Error&) {
+        }
+    }
+}
+
 }  // namespace machine::cert

@@ -7,9 +7,11 @@
 #include "cli/command.hpp"
 #include "cli/commands.hpp"
 #include "cli/create_failure.hpp"
+#include "machine/cert.hpp"
 #include "machine/error.hpp"
 #include "machine/go_path.hpp"
 #include "machine/log.hpp"
+#include "machine/machine_ssh.hpp"
 #include "machine/version.hpp"
 
 namespace machine::cli {
@@ -250,6 +252,14 @@ int run(int argc, char** argv) {
     context.argv.assign(argv, argv + argc);
     context.argv0 = argc > 0 ? argv[0] : "docker-machine";
     context.app_name = go_path::base(context.argv0);
+    // What needs OpenSSL to be released goes before exit: OpenSSL frees its locks in an exit handler, and a
+    // libssh goodbye or a key still being generated after that crashed the process (SIGSEGV).
+    struct ReleaseBeforeExit {
+        ~ReleaseBeforeExit() {
+            close_ssh_clients();
+            cert::discard_prefetched_key();
+        }
+    } release_before_exit;
     try {
         configure_debug(context.argv);
         log::debug(std::string("Docker Machine Version:  ") + k_version + ", build " + k_git_commit);

@@ -82,9 +82,8 @@ public:
                 log::error(warning);  // stdout is eval-ed
             }
             shell = resolve_shell(parsed.flags.string("shell"));
-            shell::LineFormat format = shell::set_format(shell);
             auto line = [&](const std::string& variable, const std::string& value) {
-                output += format.prefix + variable + format.delimiter + value + format.suffix;
+                output += shell::set_line(shell, variable, value);  // escaped: the store path may hold "$`
             };
             line("DOCKER_TLS_VERIFY", "1");
             line("DOCKER_HOST", url);

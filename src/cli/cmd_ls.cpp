@@ -1,11 +1,11 @@
 #include <algorithm>
 #include <iostream>
 #include <map>
-#include <regex>
 #include <thread>
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "cli/host_filter.hpp"
 #include "cli/host_list.hpp"
 #include "cli/machine_json.hpp"
 #include "machine/error.hpp"
@@ -20,51 +20,6 @@ constexpr const char* k_default_format =
     "table {{ .Name }}\t{{ .Active }}\t{{ .DriverName}}\t{{ .State }}\t{{ .URL }}\t{{ .Swarm }}\t{{ "
     ".DockerVersion }}\t{{ .Error}}";
 
-struct Filters {
-    std::vector<std::string> driver;
-    std::vector<std::string> state;
-    std::vector<std::string> name;
-    std::vector<std::string> swarm;
-    std::vector<std::string> label;
-};
-
-std::string lower(std::string text) {
-    for (char& c : text) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return text;
-}
-
-bool equal_fold(const std::string& a, const std::string& b) {
-    return lower(a) == lower(b);
-}
-
-Filters parse_filters(const std::vector<std::string>& specs) {
-    Filters filters;
-    for (const auto& spec : specs) {
-        auto equals = spec.find('=');
-        if (equals == std::string::npos) {
-            throw Error("Unsupported filter syntax");
-        }
-        std::string key = lower(spec.substr(0, equals));
-        std::string value = spec.substr(equals + 1);
-        if (key == "driver") {
-            filters.driver.push_back(value);
-        } else if (key == "state") {
-            filters.state.push_back(value);
-        } else if (key == "name") {
-            filters.name.push_back(value);
-        } else if (key == "swarm") {
-            filters.swarm.push_back(value);
-        } else if (key == "label") {
-            filters.label.push_back(value);
-        } else {
-            throw Error("Unsupported filter key '" + key + "'");
-        }
-    }
-    return filters;
-}
-
 // Discovery -> name of the swarm master using it (the last master wins, as upstream).
 std::map<std::string, std::string> swarm_masters(const std::vector<std::shared_ptr<Host>>& hosts) {
     std::map<std::string, std::string> masters;
@@ -76,103 +31,22 @@ std::map<std::string, std::string> swarm_masters(const std::vector<std::shared_p
     return masters;
 }
 
-template <typename Predicate>
-bool any_of(const std::vector<std::string>& values, Predicate predicate) {
-    if (values.empty()) {
-        return true;
-    }
-    for (const auto& value : values) {
-        if (predicate(value)) {
-            return true;
-        }
-    }
-    return false;
-}
-
-// Go's regexp (RE2) for `--filter name=`: the common syntax is shared with ECMAScript; a leading (?i) is
-// mapped to a case-insensitive match, and the usual syntax errors get Go's wording.
-std::regex compile_name_filter(const std::string& pattern) {
-    std::string body = pattern;
-    auto flags = std::regex::ECMAScript;
-    if (body.rfind("(?i)", 0) == 0) {
-        body = body.substr(4);
-        flags |= std::regex::icase;
-    }
-    if (!body.empty() && (body[0] == '*' || body[0] == '+' || body[0] == '?')) {
-        throw Error("error parsing regexp: missing argument to repetition operator: `" + body.substr(0, 1) +
-                    "`");
-    }
-    try {
-        return std::regex(body, flags);
-    } catch (const std::regex_error& error) {
-        std::string reason;
-        std::string fragment = pattern;
-        switch (error.code()) {
-            case std::regex_constants::error_brack:
-                reason = "missing closing ]";
-                fragment = pattern.substr(pattern.rfind('[') == std::string::npos ? 0 : pattern.rfind('['));
-                break;
-            case std::regex_constants::error_paren:
-                reason = std::count(pattern.begin(), pattern.end(), '(') >
-                                 std::count(pattern.begin(), pattern.end(), ')')
-                             ? "missing closing )"
-                             : "unexpected )";
-                break;
-            case std::regex_constants::error_badrepeat:
-                reason = "missing argument to repetition operator";
-                fragment = pattern.substr(pattern.find_first_of("*+?"), 1);
-                break;
-            case std::regex_constants::error_escape:
-                reason = "invalid escape sequence";
-                break;
-            default:
-                reason = "invalid or unsupported Perl syntax";
-                break;
-        }
-        throw Error("error parsing regexp: " + reason + ": `" + fragment + "`");
-    }
-}
-
 std::vector<std::shared_ptr<Host>> filter_hosts(const std::vector<std::shared_ptr<Host>>& hosts,
-                                                const Filters& filters) {
-    std::vector<std::regex> name_patterns;
-    for (const auto& pattern : filters.name) {
-        name_patterns.push_back(compile_name_filter(pattern));
-    }
+                                                const HostMatcher& matcher) {
     auto masters = swarm_masters(hosts);
     std::vector<std::shared_ptr<Host>> kept;
     for (const auto& host : hosts) {
-        bool driver_ok =
-            any_of(filters.driver, [&](const std::string& v) { return equal_fold(v, host->driver_name); });
-        bool swarm_ok = any_of(filters.swarm, [&](const std::string& v) {
+        FilterSubject subject{host->driver->base().machine_name, host->driver_name, "",
+                              host->options.engine.labels};
+        if (!host->options.swarm.discovery.empty()) {
             auto master = masters.find(host->options.swarm.discovery);
-            return !host->options.swarm.discovery.empty() && master != masters.end() &&
-                   equal_fold(v, master->second);
-        });
-        bool name_ok = filters.name.empty();
-        for (const auto& pattern : name_patterns) {
-            name_ok = name_ok || std::regex_search(host->driver->base().machine_name, pattern);
+            subject.swarm_master = master == masters.end() ? "" : master->second;
         }
-        bool label_ok = any_of(filters.label, [&](const std::string& v) {
-            auto equals = v.find('=');
-            if (equals == std::string::npos) {
-                return false;
-            }
-            for (const auto& label : host->options.engine.labels) {
-                auto label_equals = label.find('=');
-                if (label_equals != std::string::npos &&
-                    label.substr(0, label_equals) == v.substr(0, equals) &&
-                    equal_fold(label.substr(label_equals + 1), v.substr(equals + 1))) {
-                    return true;
-                }
-            }
-            return false;
-        });
-        if (driver_ok && swarm_ok && name_ok && label_ok) {
+        if (matcher.matches(subject)) {
             kept.push_back(host);
         }
     }
-    if (filters.state.empty()) {
+    if (!matcher.filters_state()) {
         return kept;
     }
     // The state filter asks every driver; the slow ones (an SSH port probe of an unreachable host takes 15 s)
@@ -199,8 +73,7 @@ std::vector<std::shared_ptr<Host>> filter_hosts(const std::vector<std::shared_pt
         if (!errors[i].empty()) {
             log::warn(errors[i]);
         }
-        if (any_of(filters.state,
-                   [&](const std::string& v) { return equal_fold(v, std::string(state_name(states[i]))); })) {
+        if (matcher.state_matches(state_name(states[i]))) {
             in_state.push_back(kept[i]);
         }
     }
@@ -355,9 +228,9 @@ public:
     }
 
     int run(Context& context, const ParseResult& parsed) override {
-        Filters filters = parse_filters(parsed.flags.strings("filter"));
+        HostMatcher matcher(parse_host_filters(parsed.flags.strings("filter")));
         LoadedHosts loaded = load_all_hosts(*context.store);
-        auto hosts = filter_hosts(loaded.hosts, filters);
+        auto hosts = filter_hosts(loaded.hosts, matcher);
         warn_about_store_and_certificates(*context.store, hosts);
 
         if (parsed.flags.boolean("quiet")) {

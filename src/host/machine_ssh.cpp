@@ -64,6 +64,14 @@ void forget_ssh_client(Driver& driver) {
     // Closed outside the lock: closing an external ControlMaster runs `ssh -O exit`.
 }
 
+void close_ssh_clients() {
+    std::map<const Driver*, std::unique_ptr<ssh::Client>> closing;
+    {
+        std::lock_guard lock(g_clients_mutex);
+        closing.swap(clients());
+    }
+}
+
 std::string run_ssh_command(Driver& driver, const std::string& command) {
     return ssh_client(driver).run_checked(command);
 }

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "machine/atomic_file.hpp"
@@ -23,6 +24,8 @@ namespace {
 
 constexpr int k_daemon_port_attempts = 10;
 constexpr int k_default_docker_port = 2376;
+// What the docker client says when its daemon's socket does not answer.
+constexpr std::string_view k_daemon_not_running = "Cannot connect to the Docker daemon";
 
 std::vector<std::string> split_fields(const std::string& text) {
     std::vector<std::string> fields;
@@ -217,6 +220,7 @@ void Provisioner::install_docker_generic(const std::string& install_url) {
 }
 
 void Provisioner::wait_for_docker_responding() {
+    bool started = false;
     bool responding = wait_for(
         m_env,
         [&] {
@@ -226,6 +230,19 @@ void Provisioner::wait_for_docker_responding() {
             } catch (const Error& error) {
                 log::warn(std::string("Error getting SSH command to check if the daemon is up: ") +
                           error.what());
+                // Installed but stopped: what a provisioning interrupted between stopping and starting the
+                // daemon (killed, or its SSH connection cut) leaves behind. Upstream waited 3 minutes and
+                // failed; start it once instead.
+                if (!started &&
+                    std::string_view(error.what()).find(k_daemon_not_running) != std::string::npos) {
+                    started = true;
+                    log::info("The Docker daemon is not running; starting it...");
+                    try {
+                        service("docker", ServiceAction::Start);
+                    } catch (const Error& start_error) {
+                        log::warn(std::string("Error starting the Docker daemon: ") + start_error.what());
+                    }
+                }
                 return false;
             }
         },

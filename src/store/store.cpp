@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -95,10 +96,38 @@ void Store::save(const Host& host) const {
     write_file_atomic(go_path::join({directory, "config.json"}), encode_host(host), 0600);
 }
 
+namespace {
+
+// Gives the owner rwx back on `directory` and the directories below it that the current user owns: a machine
+// directory whose modes were broken (chmod 000 by hand, a badly restored backup) must not survive `rm`.
+void restore_owner_access(const std::filesystem::path& directory) {
+    struct stat info {};
+    if (::lstat(directory.c_str(), &info) != 0 || !S_ISDIR(info.st_mode) || info.st_uid != ::geteuid()) {
+        return;
+    }
+    if ((info.st_mode & S_IRWXU) != S_IRWXU) {
+        (void)::chmod(directory.c_str(), (info.st_mode & 07777) | S_IRWXU);
+    }
+    std::error_code error;
+    for (const auto& entry : std::filesystem::directory_iterator(directory, error)) {
+        std::error_code type_error;
+        if (entry.is_directory(type_error) && !entry.is_symlink(type_error)) {
+            restore_owner_access(entry.path());
+        }
+    }
+}
+
+}  // namespace
+
 void Store::remove(const std::string& name) const {
     auto lock = lock_machine(name);
     std::error_code error;
     std::filesystem::remove_all(machine_dir(name), error);
+    if (error == std::errc::permission_denied) {
+        restore_owner_access(machine_dir(name));
+        error.clear();
+        std::filesystem::remove_all(machine_dir(name), error);
+    }
     if (error) {
         throw Error("unlinkat " + machine_dir(name) + ": " + error.message());
     }

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <deque>
@@ -558,6 +559,41 @@ TEST_F(ProvisionFlows, DockerVersionWaitWarnsOnEachFailure) {
         std::string::npos)
         << out;
     EXPECT_EQ(m_sleeps, (std::vector<std::chrono::milliseconds>{3s}));
+}
+
+// Fault injection found this: a provisioning killed (or its SSH connection cut) between stopping and starting
+// the daemon left it stopped, and every later provision waited 3 minutes for it and failed. The wait now
+// starts it, once, when the client says the daemon does not answer.
+TEST_F(ProvisionFlows, DockerVersionWaitStartsAStoppedDaemonOnce) {
+    use_os(k_ubuntu_xenial);
+    const machine::ssh::CommandResult down = {
+        1, "Cannot connect to the Docker daemon at unix:///var/run/docker.sock."};
+    m_ssh.script("sudo docker version", {down, down});
+    testing::internal::CaptureStdout();
+    run_reprovision(env(), m_options, true);
+    std::string out = testing::internal::GetCapturedStdout();
+    EXPECT_NE(out.find("The Docker daemon is not running; starting it...\n"), std::string::npos) << out;
+    std::vector<std::string> commands = m_ssh.commands();
+    auto first_wait = std::find(commands.begin(), commands.end(), "sudo docker version");
+    ASSERT_NE(first_wait, commands.end());
+    std::vector<std::string> after(first_wait, commands.end());
+    after.resize(5);
+    EXPECT_EQ(after, (std::vector<std::string>{"sudo docker version", "sudo systemctl daemon-reload",
+                                               "sudo systemctl -f start docker", "sudo docker version",
+                                               "sudo docker version"}));
+    EXPECT_EQ(std::count(commands.begin(), commands.end(), "sudo systemctl -f start docker"),
+              2);  // + configure_auth
+}
+
+TEST_F(ProvisionFlows, DockerVersionWaitDoesNotStartTheDaemonForOtherErrors) {
+    use_os(k_ubuntu_xenial);
+    m_ssh.script("sudo docker version", {{1, "permission denied"}});
+    testing::internal::CaptureStdout();
+    run_reprovision(env(), m_options, true);
+    std::string out = testing::internal::GetCapturedStdout();
+    EXPECT_EQ(out.find("starting it"), std::string::npos) << out;
+    std::vector<std::string> commands = m_ssh.commands();
+    EXPECT_EQ(std::count(commands.begin(), commands.end(), "sudo systemctl -f start docker"), 1);
 }
 
 TEST_F(ProvisionFlows, InstallFailureHasUpstreamText) {

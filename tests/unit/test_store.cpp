@@ -167,6 +167,20 @@ TEST(Store, SaveLoadListRemove) {
     EXPECT_TRUE(store.list_names().empty());
 }
 
+// A machine directory whose modes were broken by hand still goes away (meaningful when not run as root; the
+// CLI fault tests run it as an unprivileged user).
+TEST(Store, RemoveRestoresOwnerAccessToBrokenDirectories) {
+    TempDir dir;
+    Store store(dir.path());
+    write_machine(store, "a", "{}");
+    fs::create_directories(store.machine_dir("a") + "/sub/deeper");
+    ASSERT_EQ(::chmod((store.machine_dir("a") + "/sub/deeper").c_str(), 0), 0);
+    ASSERT_EQ(::chmod((store.machine_dir("a") + "/sub").c_str(), 0), 0);
+    ASSERT_EQ(::chmod(store.machine_dir("a").c_str(), 0), 0);
+    store.remove("a");
+    EXPECT_FALSE(fs::exists(store.machine_dir("a")));
+}
+
 TEST(Store, ListSkipsHiddenEntriesAndFilesAndSorts) {
     TempDir dir;
     Store store(dir.path());
