@@ -21,6 +21,12 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+def kept_hint(name):
+    """The line a failed create prints after its error once the machine exists (it stays listed)."""
+    return (f'The machine "{name}" was kept with what was made so far (ls shows it). To clean up, run: '
+            f'{BINARY} rm -f {name}\n')
+
+
 class Result:
     def __init__(self, completed):
         self.code = completed.returncode

@@ -15,7 +15,7 @@ import urllib.request
 
 import pytest
 
-from conftest import KEY_ED25519, KIT, REPO, DockerMachine, TestHost
+from conftest import KEY_ED25519, KIT, REPO, DockerMachine, TestHost, kept_hint
 
 FAKE = REPO / "tests" / "fakes" / "azure" / "fake_azure.py"
 INDEX = 23
@@ -226,7 +226,7 @@ def test_unknown_size_and_cleanup(az, fake):
                           "compute.VirtualMachinesClient#CreateOrUpdate: Failure responding to request: "
                           "StatusCode=400 -- Original Error: autorest/azure: Service returned an error. Status=400 "
                           "Code=\"InvalidParameter\" Message=\"The value Standard_Huge provided for the VM size is "
-                          "not valid.\"\n"), result
+                          "not valid.\"\n" + kept_hint("azsize")), result
     assert az("ls", "-q").out == "azsize\n"
     rm = az("rm", "-y", "azsize")
     assert rm.code == 0, rm

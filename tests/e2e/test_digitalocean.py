@@ -16,7 +16,7 @@ import urllib.request
 
 import pytest
 
-from conftest import BINARY, KEY_ED25519, KEY_RSA, KIT, REPO, TestHost
+from conftest import BINARY, KEY_ED25519, KEY_RSA, KIT, REPO, TestHost, kept_hint
 
 FAKE = REPO / "tests" / "fakes" / "digitalocean" / "fake_digitalocean.py"
 TOKEN = "dop_v1_e2e"
@@ -201,7 +201,8 @@ def test_unknown_fingerprint(do, fake):
     result = create(do, "dobadfp", "--digitalocean-ssh-key-fingerprint", "00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff")
     assert result.code == 1
     assert result.err == ("Error creating machine: Error in driver during machine creation: Digital Ocean SSH key "
-                          "with fingerprint 00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff doesn't exist\n")
+                          "with fingerprint 00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff doesn't exist\n" +
+                          kept_hint("dobadfp"))
     assert do("rm", "-y", "dobadfp").code == 0
     assert fake.state()["droplets"] == []
 
@@ -240,7 +241,7 @@ def test_unknown_size_leaves_nothing_behind(do, fake):
     assert result.code == 1
     assert re.fullmatch(r"Error creating machine: Error in driver during machine creation: POST "
                         r"http://127\.0\.0\.1:\d+/v2/droplets: 422 \(request \"[0-9a-f-]+\"\) You specified an invalid "
-                        r"size for Droplet creation\.\n", result.err), result
+                        r"size for Droplet creation\.\n" + re.escape(kept_hint("dosize")), result.err), result
     # the key made for the droplet is gone again; the machine is in the store and can be removed
     assert fake.state()["keys"] == []
     assert do("ls", "-q").out == "dosize\n"

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from conftest import BINARY, KEY_ED25519, KEY_RSA, TestHost
+from conftest import BINARY, KEY_ED25519, KEY_RSA, TestHost, kept_hint
 
 
 def create(machine, host, name, key=KEY_ED25519, *extra):
@@ -162,7 +162,7 @@ def test_unreachable_host(machine, docker_host):
                      "--generic-ssh-port", "1", "--generic-ssh-key", str(KEY_ED25519), "ghost", timeout=400)
     assert result.code == 1
     assert result.err == ("Error creating machine: Error waiting for machine to be running: Maximum number of "
-                          "retries (60) exceeded\n")
+                          "retries (60) exceeded\n" + kept_hint("ghost"))
     assert time.monotonic() - started < 300
     assert machine("ls", "-q").out.split() == ["ghost"]
     assert machine("status", "ghost").out == "Stopped\n"
