@@ -284,9 +284,12 @@ void PluginProcess::emit_line(const Stream& stream, std::string line) {
     if (stream.is_stdout) {
         log::info("(" + m_machine_name + ") " + line);
     } else {
-        if (!trim(line).empty()) {
+        // What to quote if the plugin dies before serving: a Go panic's first line, else its last words.
+        bool crash_line = line.starts_with("panic: ") || line.starts_with("fatal error: ");
+        if (!m_crash_line_seen && !trim(line).empty()) {
             m_last_stderr_line = line;
         }
+        m_crash_line_seen = m_crash_line_seen || crash_line;
         log::debug("(" + m_machine_name + ") DBG | " + line);
     }
 }

@@ -59,6 +59,7 @@ private:
     int m_exit_status = 0;
     std::string m_address;
     std::string m_last_stderr_line;
+    bool m_crash_line_seen = false;
 
     std::mutex m_output_mutex;  // the pipes, the line buffers, the prefix
     Stream m_stdout;

@@ -20,7 +20,6 @@ import (
 	"net/rpc"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -151,7 +150,6 @@ type Server struct {
 	closing   chan bool
 }
 
-
 func (s *Server) GetVersion(_ *struct{}, reply *int) error {
 	record("GetVersion")
 	*reply = 1
@@ -204,16 +202,13 @@ func (s *Server) GetCreateFlags(_ *struct{}, reply *[]Flag) error {
 func (s *Server) SetConfigFromFlags(flags *DriverOptions, _ *struct{}) error {
 	opts := *flags
 	if rpcFlags, ok := opts.(*RPCFlags); ok {
-		keys := make([]string, 0, len(rpcFlags.Values))
-		for key := range rpcFlags.Values {
-			keys = append(keys, key)
+		// What arrived, with the Go type of each value: {"name": ["int", 2376], ...}.
+		typed := map[string][]interface{}{}
+		for key, value := range rpcFlags.Values {
+			typed[key] = []interface{}{fmt.Sprintf("%T", value), value}
 		}
-		sort.Strings(keys)
-		parts := make([]string, 0, len(keys))
-		for _, key := range keys {
-			parts = append(parts, fmt.Sprintf("%s=%T:%v", key, rpcFlags.Values[key], rpcFlags.Values[key]))
-		}
-		record("SetConfigFromFlags %s", strings.Join(parts, " "))
+		data, _ := json.Marshal(typed)
+		record("SetConfigFromFlags %s", data)
 	}
 	d := s.d
 	d.IPAddress = opts.String("fake-ip-address")
@@ -292,7 +287,7 @@ func (s *Server) state() int {
 func (s *Server) GetState(_ *struct{}, reply *int) error {
 	record("GetState")
 	if modes["hang-state"] {
-		select {}
+		time.Sleep(time.Hour)
 	}
 	*reply = s.state()
 	return nil
@@ -301,7 +296,7 @@ func (s *Server) GetState(_ *struct{}, reply *int) error {
 func (s *Server) GetURL(_ *struct{}, reply *string) error {
 	record("GetURL")
 	if modes["hang-state"] {
-		select {}
+		time.Sleep(time.Hour)
 	}
 	if s.state() != stateRunning {
 		return errors.New("Host is not running")
@@ -406,7 +401,8 @@ func main() {
 		fmt.Fprintln(os.Stderr, "panic: fake plugin crashed at start")
 		os.Exit(2)
 	case modes["hang-start"]:
-		select {}
+		time.Sleep(time.Hour)
+		return
 	case modes["garbage"]:
 		fmt.Println("this is not an address")
 		time.Sleep(time.Hour)
