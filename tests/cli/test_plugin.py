@@ -5,6 +5,7 @@ import json
 import os
 import shutil
 import socket
+import subprocess
 import time
 from pathlib import Path
 
@@ -256,3 +257,25 @@ def test_plugin_debug_output_with_D(fake):
                  env={"FAKEPLUGIN_MODE": "crash-create"})
     assert "(m2) DBG | debug: tags are default-tag\n" in debug.err
     assert "(m2) Calling .Create\n" in debug.err
+
+
+def test_bash_completion_offers_the_plugin_and_its_flags(fake, tmp_path):
+    helpers = Path("/usr/share/bash-completion/bash_completion")
+    if not helpers.exists():
+        pytest.skip("bash-completion is not installed")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "docker-machine").symlink_to(BINARY)
+    script = Path(__file__).resolve().parents[2] / "contrib" / "completion" / "bash" / "docker-machine.bash"
+
+    def complete(line):
+        words = line.split(" ")
+        program = (f"source {helpers}; source {script}; COMP_WORDS=({line}); COMP_CWORD={len(words) - 1}; "
+                   f"COMP_LINE='{line}'; COMP_POINT=${{#COMP_LINE}}; _docker_machine; "
+                   'printf "%s\\n" "${COMPREPLY[@]}"')
+        env = dict(fake.env, PATH=f"{bin_dir}:{fake.env['PATH']}")
+        return subprocess.run(["bash", "-c", program], capture_output=True, text=True, env=env).stdout.split()
+
+    assert "fake" in complete("docker-machine create -d fa")
+    assert complete("docker-machine create -d fake --fake-ssh-") == ["--fake-ssh-key", "--fake-ssh-port",
+                                                                     "--fake-ssh-user"]
