@@ -35,6 +35,8 @@ public:
                 done += static_cast<std::size_t>(n);
             } else if (n == 0) {
                 throw gob::EndOfStream(done == 0);
+            } else if (errno == ECONNRESET) {
+                throw gob::EndOfStream(false);  // the plugin went away with our request unread
             } else if (errno != EINTR && errno != EAGAIN) {
                 throw Error(std::string("read: ") + std::strerror(errno));
             }
