@@ -93,23 +93,24 @@ struct Value {
                               Bytes, List, Map, Struct, Interface>;
     Data data;
 
-    // Implicit on purpose: values read like literals in code that builds them.
-    Value() = default;
-    Value(bool v) : data(v) {}
-    Value(int v) : data(static_cast<std::int64_t>(v)) {}
-    Value(long v) : data(static_cast<std::int64_t>(v)) {}
-    Value(long long v) : data(static_cast<std::int64_t>(v)) {}
-    Value(unsigned long v) : data(static_cast<std::uint64_t>(v)) {}
-    Value(unsigned long long v) : data(static_cast<std::uint64_t>(v)) {}
-    Value(double v) : data(v) {}
-    Value(Complex v) : data(v) {}
-    Value(std::string v) : data(std::move(v)) {}
-    Value(const char* v) : data(std::string(v)) {}
-    Value(Bytes v) : data(std::move(v)) {}
-    Value(List v) : data(std::move(v)) {}
-    Value(Map v) : data(std::move(v)) {}
-    Value(Struct v) : data(std::move(v)) {}
-    Value(Interface v) : data(std::move(v)) {}
+    // Implicit on purpose: values read like literals in code that builds them. Defined below, once Field and
+    // MapEntry are complete.
+    Value();
+    Value(bool v);
+    Value(int v);
+    Value(long v);
+    Value(long long v);
+    Value(unsigned long v);
+    Value(unsigned long long v);
+    Value(double v);
+    Value(Complex v);
+    Value(std::string v);
+    Value(const char* v);
+    Value(Bytes v);
+    Value(List v);
+    Value(Map v);
+    Value(Struct v);
+    Value(Interface v);
 
     [[nodiscard]] bool is_nil() const { return std::holds_alternative<std::monostate>(data); }
     template <typename T>
@@ -126,6 +127,23 @@ struct MapEntry {
     Value key;
     Value value;
 };
+
+inline Value::Value() = default;
+inline Value::Value(bool v) : data(v) {}
+inline Value::Value(int v) : data(static_cast<std::int64_t>(v)) {}
+inline Value::Value(long v) : data(static_cast<std::int64_t>(v)) {}
+inline Value::Value(long long v) : data(static_cast<std::int64_t>(v)) {}
+inline Value::Value(unsigned long v) : data(static_cast<std::uint64_t>(v)) {}
+inline Value::Value(unsigned long long v) : data(static_cast<std::uint64_t>(v)) {}
+inline Value::Value(double v) : data(v) {}
+inline Value::Value(Complex v) : data(v) {}
+inline Value::Value(std::string v) : data(std::move(v)) {}
+inline Value::Value(const char* v) : data(std::string(v)) {}
+inline Value::Value(Bytes v) : data(std::move(v)) {}
+inline Value::Value(List v) : data(std::move(v)) {}
+inline Value::Value(Map v) : data(std::move(v)) {}
+inline Value::Value(Struct v) : data(std::move(v)) {}
+inline Value::Value(Interface v) : data(std::move(v)) {}
 
 // A value held in an interface, for encoding: `name` is what the receiver registered for `type`.
 [[nodiscard]] Value boxed(std::string name, TypePtr type, Value value);

@@ -3,6 +3,7 @@
 // definitions needed by an interface's concrete type may arrive in the middle of a value, between the
 // interface's type name and its data; the decoder then continues the value in the next message.
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 
@@ -171,10 +172,17 @@ void Decoder::receive_message() {
     if (size == 0 || size >= k_max_message) {
         throw DecodeError("gob: invalid message length " + std::to_string(size));
     }
-    m_buffer.assign(size, '\0');
+    // Grown as the bytes come, so that a length prefix alone can't make us allocate much.
+    constexpr std::size_t k_chunk = 64 * 1024;
+    m_buffer.clear();
     m_pos = 0;
     try {
-        m_source.read(m_buffer.data(), size);
+        while (m_buffer.size() < size) {
+            std::size_t offset = m_buffer.size();
+            std::size_t count = std::min<std::size_t>(k_chunk, size - offset);
+            m_buffer.resize(offset + count);
+            m_source.read(m_buffer.data() + offset, count);
+        }
     } catch (const EndOfStream&) {
         throw EndOfStream(false);
     }
