@@ -279,3 +279,14 @@ def test_bash_completion_offers_the_plugin_and_its_flags(fake, tmp_path):
     assert "fake" in complete("docker-machine create -d fa")
     assert complete("docker-machine create -d fake --fake-ssh-") == ["--fake-ssh-key", "--fake-ssh-port",
                                                                      "--fake-ssh-user"]
+
+
+def test_ls_ends_cleanly_every_time(fake):
+    """The plugin of a listed machine is closed by the command's own thread, never during exit (this crashed
+    one `ls` in a few under load before the query threads handed the machines back)."""
+    assert create_stopping_in_driver(fake, "m1", closed_port()).code == 1
+    assert create_stopping_in_driver(fake, "m2", closed_port()).code == 1
+    for _ in range(15):
+        ls = fake("ls", "--format", "{{.Name}} {{.State}}")
+        assert (ls.code, ls.out) == (0, "m1 Stopped\nm2 Stopped\n"), ls
+    assert_no_plugin_left(fake)
