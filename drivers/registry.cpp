@@ -14,8 +14,10 @@
 #include "drivers/generic/generic_driver.hpp"
 #include "drivers/none/none_driver.hpp"
 #include "drivers/not_found_driver.hpp"
+#include "drivers/plugin/plugin_driver.hpp"
 #include "machine/error.hpp"
 #include "machine/go_quote.hpp"
+#include "machine/process.hpp"
 
 namespace machine {
 
@@ -47,12 +49,24 @@ const DriverInfo* find_builtin(const std::string& driver_name) {
     return nullptr;
 }
 
+// docker-machine-driver-NAME on PATH (names with a slash are never looked up as paths).
+std::optional<std::string> find_plugin_binary(const std::string& driver_name) {
+    if (driver_name.empty() || driver_name.find('/') != std::string::npos) {
+        return std::nullopt;
+    }
+    return process::find_in_path("docker-machine-driver-" + driver_name);
+}
+
 }  // namespace
 
 std::unique_ptr<Driver> make_driver(const std::string& driver_name, const std::string& machine_name,
                                     const std::string& store_path) {
     if (const DriverInfo* info = find_builtin(driver_name)) {
         return info->factory(machine_name, store_path);
+    }
+    if (auto binary = find_plugin_binary(driver_name)) {
+        return std::make_unique<plugin::PluginDriver>(driver_name, *binary, machine_name, store_path,
+                                                      plugin::PluginDriver::Start::Now);
     }
     throw Error("Driver " + go_quote(driver_name) + " not found. Do you have the plugin binary " +
                 go_quote("docker-machine-driver-" + driver_name) + " accessible in your PATH?");
@@ -62,6 +76,10 @@ std::unique_ptr<Driver> make_driver_for_load(const std::string& driver_name, con
                                              const std::string& store_path) {
     if (const DriverInfo* info = find_builtin(driver_name)) {
         return info->factory(machine_name, store_path);
+    }
+    if (auto binary = find_plugin_binary(driver_name)) {
+        return std::make_unique<plugin::PluginDriver>(driver_name, *binary, machine_name, store_path,
+                                                      plugin::PluginDriver::Start::OnFirstCall);
     }
     return std::make_unique<drivers::NotFoundDriver>(driver_name, machine_name, store_path);
 }

@@ -13,6 +13,7 @@ test_packages=(
   openssl openssh-client openssh-server rsync sshfs fuse3 hyperfine time
   iproute2 iptables debootstrap util-linux procps psmisc curl
   bash zsh fish tcsh tmux bash-completion shellcheck python3 python3-pytest python3-yaml clang libclang-rt-14-dev
+  golang-go
 )
 
 if [ "$(id -u)" -ne 0 ]; then

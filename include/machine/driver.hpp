@@ -39,6 +39,8 @@ public:
     [[nodiscard]] bool boolean(const std::string& name) const;
     [[nodiscard]] std::vector<std::string> strings(const std::string& name) const;
     [[nodiscard]] bool has(const std::string& name) const { return m_values.count(name) != 0; }
+    // Every value, by flag name (external plugins receive them all).
+    [[nodiscard]] const std::map<std::string, Value>& all() const { return m_values; }
 
 private:
     std::map<std::string, Value> m_values;

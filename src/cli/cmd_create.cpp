@@ -162,8 +162,8 @@ public:
     int run(Context& context, const ParseResult&) override {
         std::string driver_name = driver_name_from_args(context.command_args);
         // The flag-lookup driver: its only job is to list its flags (an unknown driver fails here).
-        auto lookup_driver = make_driver(driver_name, "flag-lookup", "");
-        std::vector<FlagSpec> driver_flags = lookup_driver->create_flags();
+        // A plugin started here is stopped again before the machine's own one starts.
+        std::vector<FlagSpec> driver_flags = make_driver(driver_name, "flag-lookup", "")->create_flags();
         m_all_flags = shared_create_flags();
         for (const auto& spec : driver_flags) {
             m_all_flags.push_back(to_flag_def(spec));

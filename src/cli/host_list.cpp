@@ -68,8 +68,19 @@ struct PendingQuery {
     std::mutex mutex;
     std::condition_variable done_signal;
     bool done = false;
+    bool abandoned = false;
     HostListItem item;
 };
+
+// Hosts whose query was given up on. They are never destroyed: the command may be exiting by the time their
+// worker returns, and a driver's destructor (an external plugin's, which closes the plugin) must not run
+// then. Their plugin processes are killed at exit.
+void keep_abandoned(std::shared_ptr<Host> host) {
+    static std::mutex mutex;
+    static auto* abandoned = new std::vector<std::shared_ptr<Host>>;  // reachable to the end, never freed
+    std::lock_guard lock(mutex);
+    abandoned->push_back(std::move(host));
+}
 
 }  // namespace
 
@@ -98,9 +109,14 @@ std::vector<HostListItem> query_hosts(const std::vector<std::shared_ptr<Host>>& 
     for (const auto& host : hosts) {
         auto query = std::make_shared<PendingQuery>();
         pending.push_back(query);
-        std::thread([query, host] {
+        std::thread([query, host = std::shared_ptr<Host>(host)]() mutable {
             HostListItem item = query_one(*host);
             std::lock_guard lock(query->mutex);
+            if (query->abandoned) {
+                keep_abandoned(std::move(host));
+            } else {
+                host.reset();  // the caller's reference is the last one: the host ends in the caller's thread
+            }
             query->item = std::move(item);
             query->done = true;
             query->done_signal.notify_all();
@@ -116,6 +132,7 @@ std::vector<HostListItem> query_hosts(const std::vector<std::shared_ptr<Host>>& 
                 std::chrono::steady_clock::now() - started);
             items.push_back(std::move(item));
         } else {
+            pending[i]->abandoned = true;
             HostListItem item;
             item.name = hosts[i]->name;
             item.driver_name = hosts[i]->driver->driver_name();

@@ -433,7 +433,13 @@ std::string encode_host(const Host& host) {
 
     Json& driver = document["Driver"];
     if (auto raw = host.driver->raw_state()) {
-        driver = Json::parse(*raw);
+        // An external plugin's own JSON (drivers that are not ours may answer anything).
+        try {
+            driver = Json::parse(*raw);
+        } catch (const nlohmann::json::exception&) {
+            throw Error("json: error calling MarshalJSON for type *rpcdriver.RPCClientDriver: " +
+                        go_json::parse_error_text(*raw));
+        }
     } else {
         if (!driver.is_object()) {
             driver = Json::object();

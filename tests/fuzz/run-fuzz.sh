@@ -10,9 +10,9 @@ command -v ninja >/dev/null 2>&1 && generator=(-G Ninja)
 CXX=clang++ cmake -S "$ROOT" -B "$BUILD" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMACHINE_FUZZ=ON \
     -DMACHINE_BUILD_TESTS=OFF >/dev/null
 cmake --build "$BUILD" -j "$(nproc)" --target fuzz_template fuzz_flags fuzz_config fuzz_os_release \
-    fuzz_ls_filter fuzz_shell_env
+    fuzz_ls_filter fuzz_shell_env fuzz_gob
 status=0
-for target in template flags config os_release ls_filter shell_env; do
+for target in template flags config os_release ls_filter shell_env gob; do
     corpus=$(mktemp -d)
     cp -r "$ROOT/tests/fuzz/corpus/$target/." "$corpus/"
     echo "fuzz_$target: ${SECONDS_PER_TARGET}s"

@@ -1,0 +1,3 @@
+module dmtest/fakeplugin
+
+go 1.19
