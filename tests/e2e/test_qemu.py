@@ -73,7 +73,7 @@ def test_qemu_lifecycle(image):
         assert url == f"tcp://127.0.0.1:{driver['EnginePort']}"
         assert machine("status", "qm").out == "Running\n"
 
-        load = machine.docker("qm", "load", "-i", str(BUSYBOX_TAR))
+        load = machine.docker("qm", "import", str(BUSYBOX_TAR), "busybox")  # a rootfs tar (build-roots.sh)
         assert load.code == 0, load
         run = machine.docker("qm", "run", "--rm", "busybox", "echo", "hello from qemu")
         assert run.code == 0, run
