@@ -17,7 +17,7 @@ HERE=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
 OUT_DIR=${1:-/var/tmp/docker-machine-qemu-image}
 FORCE=${2:-}
 SUITE=${SUITE:-bookworm}
-PACKAGES=linux-image-amd64,systemd-sysv,udev,kmod,openssh-server,sudo,curl,ca-certificates,iproute2,procps,docker.io,apparmor,e2fsprogs,util-linux,mount
+PACKAGES=linux-image-amd64,systemd-sysv,udev,kmod,openssh-server,sudo,curl,ca-certificates,iproute2,procps,docker.io,apparmor,dbus,e2fsprogs,util-linux,mount
 ROOT_SIZE=${ROOT_SIZE:-4G}
 
 [ "$(id -u)" = 0 ] || { echo "build-image.sh must run as root" >&2; exit 1; }

@@ -21,6 +21,7 @@
 #include "machine/error.hpp"
 #include "machine/go_quote.hpp"
 #include "machine/log.hpp"
+#include "machine/machine_ssh.hpp"
 #include "machine/process.hpp"
 
 namespace machine::drivers {
@@ -416,6 +417,28 @@ void QemuDriver::start() {
     support::info(m_base.machine_name,
                   "Waiting for SSH on 127.0.0.1:" + std::to_string(m_base.ssh_port) + "...");
     wait_for_ssh_banner();
+    wait_for_docker_port();
+}
+
+void QemuDriver::wait_for_docker_port() {
+    // Only a provisioned machine (its server certificate is here) has a daemon on the engine port. Under TCG
+    // dockerd listens well after sshd answers, later than the provisioner's 10 x 3 s check after a start
+    // allows; qemu's forward accepts connections whether or not the guest listens, so look from inside.
+    if (support::path_missing(machine_file("server.pem"))) {
+        return;
+    }
+    const std::string probe = "ss -ltn | grep -q ':" + std::to_string(m_engine_port) + " '";
+    auto deadline = std::chrono::steady_clock::now() + m_env.boot_timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        try {
+            (void)run_ssh_command(*this, probe);
+            return;
+        } catch (const Error& error) {
+            support::debug(m_base.machine_name,
+                           std::string("Docker port not listening yet: ") + error.what());
+        }
+        std::this_thread::sleep_for(std::chrono::seconds(2));
+    }
 }
 
 void QemuDriver::wait_for_exit(int pid, std::chrono::seconds timeout) const {

@@ -64,6 +64,8 @@ private:
     [[nodiscard]] int running_pid() const;
     void wait_for_exit(int pid, std::chrono::seconds timeout) const;
     void wait_for_ssh_banner() const;
+    // After a start of a provisioned machine: until dockerd listens on the engine port in the guest.
+    void wait_for_docker_port();
     void create_overlay();
     void create_seed();
 
