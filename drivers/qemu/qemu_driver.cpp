@@ -31,7 +31,7 @@ using support::string_flag;
 
 namespace {
 
-int free_tcp_port(int wanted) {
+int free_tcp_port(const std::string& ip, int wanted) {
     for (int port : {wanted, 0}) {
         int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (fd < 0) {
@@ -39,7 +39,7 @@ int free_tcp_port(int wanted) {
         }
         sockaddr_in address{};
         address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        ::inet_pton(AF_INET, ip.c_str(), &address.sin_addr);
         address.sin_port = htons(static_cast<std::uint16_t>(port));
         socklen_t length = sizeof address;
         bool bound = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
@@ -58,14 +58,14 @@ bool process_alive(int pid) {
 
 // The SSH server's banner ("SSH-2.0-...") on 127.0.0.1:port. qemu's user-mode network accepts a connection to
 // a forwarded port at once, whether or not the guest listens, so only the banner says that sshd is up.
-bool ssh_banner_on(int port) {
+bool ssh_banner_on(const std::string& ip, int port) {
     int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         return false;
     }
     sockaddr_in address{};
     address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::inet_pton(AF_INET, ip.c_str(), &address.sin_addr);
     address.sin_port = htons(static_cast<std::uint16_t>(port));
     bool ok = false;
     if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
@@ -169,6 +169,31 @@ void QemuDriver::set_config_from_flags(const FlagValues& flags) {
     }
 }
 
+std::string QemuDriver::address() const {
+    return m_base.ip_address.empty() ? "127.0.0.1" : m_base.ip_address;
+}
+
+void QemuDriver::choose_loopback_address() {
+    // Each machine gets its own loopback address (all of 127.0.0.0/8 is this host's loopback on Linux), so
+    // that its Docker port can be 2376 as on every docker-machine host (`start` checks for 2376 in the
+    // guest). The first address of 127.0.N.M (N, M from a hash of the name, then onwards) whose port 2376 is
+    // free.
+    std::uint32_t seed = 2166136261U;
+    for (char c : m_base.machine_name) {
+        seed = (seed ^ static_cast<unsigned char>(c)) * 16777619U;
+    }
+    for (std::uint32_t attempt = 0; attempt < 64; ++attempt) {
+        std::uint32_t host = (seed + attempt * 7919U) % (254U * 256U);
+        std::string candidate =
+            "127.0." + std::to_string(host / 254U % 256U) + "." + std::to_string(2U + host % 253U);
+        if (m_env.choose_port(candidate, k_engine_port) == k_engine_port) {
+            m_base.ip_address = candidate;
+            return;
+        }
+    }
+    throw Error("no free loopback address with port 2376 found");
+}
+
 std::string QemuDriver::effective_accel(const std::string& requested, bool kvm_usable) {
     if (requested == "auto") {
         return kvm_usable ? "kvm" : "tcg";
@@ -237,7 +262,7 @@ void QemuDriver::create() {
     support::info(m_base.machine_name, "Creating disk image...");
     create_overlay();
     create_seed();
-    m_engine_port = m_env.choose_port(0);
+    choose_loopback_address();
     support::info(m_base.machine_name, "Starting the VM...");
     start();
 }
@@ -278,8 +303,8 @@ std::vector<std::string> QemuDriver::command_line(const std::string& accel, cons
         "file=" + machine_file("seed.img") + ",if=virtio,format=raw,readonly=on",
         // restrict=on: the guest can't open connections to anything; only the forwarded ports reach it.
         "-netdev",
-        "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:" + std::to_string(m_base.ssh_port) +
-            "-:22,hostfwd=tcp:127.0.0.1:" + std::to_string(m_engine_port) +
+        "user,id=net0,restrict=on,hostfwd=tcp:" + address() + ":" + std::to_string(m_base.ssh_port) +
+            "-:22,hostfwd=tcp:" + address() + ":" + std::to_string(m_engine_port) +
             "-:" + std::to_string(m_engine_port),
         "-device",
         "virtio-net-pci,netdev=net0",
@@ -355,13 +380,13 @@ std::string QemuDriver::url() {
     if (state() != State::Running) {
         throw Error("Host is not running");
     }
-    return "tcp://127.0.0.1:" + std::to_string(m_engine_port);
+    return "tcp://" + address() + ":" + std::to_string(m_engine_port);
 }
 
 void QemuDriver::wait_for_ssh_banner() const {
     auto deadline = std::chrono::steady_clock::now() + m_env.boot_timeout;
     while (std::chrono::steady_clock::now() < deadline) {
-        if (ssh_banner_on(m_base.ssh_port)) {
+        if (ssh_banner_on(address(), m_base.ssh_port)) {
             return;
         }
         if (running_pid() == 0) {
@@ -369,9 +394,9 @@ void QemuDriver::wait_for_ssh_banner() const {
         }
         std::this_thread::sleep_for(std::chrono::seconds(1));
     }
-    throw Error("the machine's SSH server did not answer on 127.0.0.1:" + std::to_string(m_base.ssh_port) +
-                " within " + std::to_string(m_env.boot_timeout.count()) + " s (see " +
-                machine_file("serial.log") + ")");
+    throw Error("the machine's SSH server did not answer on " + address() + ":" +
+                std::to_string(m_base.ssh_port) + " within " + std::to_string(m_env.boot_timeout.count()) +
+                " s (see " + machine_file("serial.log") + ")");
 }
 
 void QemuDriver::start() {
@@ -386,14 +411,14 @@ void QemuDriver::start() {
         support::info(m_base.machine_name, "VM not in restartable state");
         return;
     }
-    int port = m_env.choose_port(m_base.ssh_port);
+    int port = m_env.choose_port(address(), m_base.ssh_port);
     if (m_base.ssh_port != 0 && port != m_base.ssh_port) {
         support::debug(m_base.machine_name, "SSH host port changed from " + std::to_string(m_base.ssh_port) +
                                                 " to " + std::to_string(port));
     }
     m_base.ssh_port = port;
-    if (m_env.choose_port(m_engine_port) != m_engine_port) {
-        throw Error("the machine's Docker port 127.0.0.1:" + std::to_string(m_engine_port) +
+    if (m_env.choose_port(address(), m_engine_port) != m_engine_port) {
+        throw Error("the machine's Docker port " + address() + ":" + std::to_string(m_engine_port) +
                     " is taken by another program");
     }
     m_accel_in_use = effective_accel(m_accel, m_env.kvm_usable());
@@ -415,7 +440,7 @@ void QemuDriver::start() {
                     std::to_string(result.exit_status) + "\n" + result.err);
     }
     support::info(m_base.machine_name,
-                  "Waiting for SSH on 127.0.0.1:" + std::to_string(m_base.ssh_port) + "...");
+                  "Waiting for SSH on " + address() + ":" + std::to_string(m_base.ssh_port) + "...");
     wait_for_ssh_banner();
     wait_for_docker_port();
 }

@@ -13,17 +13,17 @@ namespace machine::drivers {
 
 // The `qemu` driver (Linux hosts; not in upstream docker-machine): a qemu-system VM booted from a machine
 // image through a per-machine qcow2 overlay, with user-mode networking (`restrict=on`: the guest reaches
-// nothing but its forwarded ports) forwarding SSH and the Docker port from 127.0.0.1, a NoCloud seed for the
-// SSH key and host name, and start/stop/kill/state through QMP on <machine dir>/qmp.sock. See
-// docs/drivers/qemu.md.
+// nothing but its forwarded ports) forwarding SSH and the Docker port (2376) from the machine's own loopback
+// address (127.0.N.M), a NoCloud seed for the SSH key and host name, and start/stop/kill/state through QMP on
+// <machine dir>/qmp.sock. See docs/drivers/qemu.md.
 class QemuDriver final : public Driver {
 public:
     struct Environment {
         CommandRunner* runner = nullptr;
         // Whether KVM can be used (default: qemu::kvm_runs_guests()).
         std::function<bool()> kvm_usable;
-        // A free TCP port on 127.0.0.1 (the wanted one when free; 0 = any).
-        std::function<int(int)> choose_port;
+        // A free TCP port on loopback address `ip` (the wanted one when free; 0 = any).
+        std::function<int(const std::string& ip, int wanted)> choose_port;
         std::chrono::seconds boot_timeout{600};
         std::chrono::seconds stop_timeout{120};
     };
@@ -40,12 +40,12 @@ public:
     void remove() override;
     [[nodiscard]] State state() override;
     [[nodiscard]] std::string url() override;
-    [[nodiscard]] std::string ip() override { return "127.0.0.1"; }
+    [[nodiscard]] std::string ip() override { return address(); }
     void start() override;
     void stop() override;
     void restart() override;
     void kill() override;
-    [[nodiscard]] std::string ssh_hostname() override { return "127.0.0.1"; }
+    [[nodiscard]] std::string ssh_hostname() override { return address(); }
     [[nodiscard]] std::vector<StateField> state_fields() override;
 
     // "kvm" or "tcg" for --qemu-accel `requested` ("auto", "kvm", "tcg").
@@ -67,6 +67,9 @@ private:
     // After a start of a provisioned machine: until dockerd listens on the engine port in the guest.
     void wait_for_docker_port();
     void create_overlay();
+    // The machine's own loopback address (stored as IPAddress), or 127.0.0.1 before create.
+    [[nodiscard]] std::string address() const;
+    void choose_loopback_address();
     void create_seed();
 
     Environment m_env;
@@ -81,7 +84,8 @@ private:
     std::string m_accel_in_use;
     std::string m_binary = "qemu-system-x86_64";
     std::string m_cpu_model;
-    int m_engine_port = 0;
+    static constexpr int k_engine_port = 2376;
+    int m_engine_port = k_engine_port;
 };
 
 }  // namespace machine::drivers

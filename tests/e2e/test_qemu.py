@@ -70,7 +70,8 @@ def test_qemu_lifecycle(image):
         if ACCEL != "auto":
             assert driver["AccelInUse"] == ACCEL
         url = machine("url", "qm").out.strip()
-        assert url == f"tcp://127.0.0.1:{driver['EnginePort']}"
+        assert driver["IPAddress"].startswith("127.0.") and driver["EnginePort"] == 2376
+        assert url == f"tcp://{driver['IPAddress']}:2376"
         assert machine("status", "qm").out == "Running\n"
 
         load = machine.docker("qm", "import", str(BUSYBOX_TAR), "busybox")  # a rootfs tar (build-roots.sh)

@@ -213,6 +213,7 @@ TEST(QemuDriver, CommandLineRestrictsTheNetworkToForwardedLoopbackPorts) {
     flags.set("qemu-memory", 2048LL);
     driver.set_config_from_flags(flags);
     driver.base().ssh_port = 40022;
+    driver.base().ip_address = "127.0.9.7";
     // EnginePort is set at create; reach it through the state fields as the store does.
     for (auto& field : driver.state_fields()) {
         if (field.key == "EnginePort") {
@@ -223,8 +224,8 @@ TEST(QemuDriver, CommandLineRestrictsTheNetworkToForwardedLoopbackPorts) {
     auto joined = machine::drivers::join_args(argv);
     EXPECT_EQ(argv.front(), "qemu-system-x86_64");
     EXPECT_NE(joined.find("-accel tcg,thread=multi -cpu max -smp 2 -m 2048"), std::string::npos) << joined;
-    EXPECT_NE(joined.find("-netdev user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:40022-:22,"
-                          "hostfwd=tcp:127.0.0.1:42376-:42376"),
+    EXPECT_NE(joined.find("-netdev user,id=net0,restrict=on,hostfwd=tcp:127.0.9.7:40022-:22,"
+                          "hostfwd=tcp:127.0.9.7:42376-:42376"),
               std::string::npos)
         << joined;
     EXPECT_NE(joined.find("-qmp unix:" + dir.path() + "/machines/q1/qmp.sock,server=on,wait=off"),
