@@ -11,6 +11,14 @@
 #include "drivers/digitalocean/digitalocean_driver.hpp"
 #define MACHINE_HAS_DIGITALOCEAN 1
 #endif
+#if __has_include("drivers/virtualbox/virtualbox_driver.hpp")
+#include "drivers/virtualbox/virtualbox_driver.hpp"
+#define MACHINE_HAS_VIRTUALBOX 1
+#endif
+#if __has_include("drivers/qemu/qemu_driver.hpp")
+#include "drivers/qemu/qemu_driver.hpp"
+#define MACHINE_HAS_QEMU 1
+#endif
 #include "drivers/generic/generic_driver.hpp"
 #include "drivers/none/none_driver.hpp"
 #include "drivers/not_found_driver.hpp"
@@ -34,6 +42,12 @@ const std::vector<DriverInfo>& builtin_drivers() {
 #endif
         {"generic", &drivers::GenericDriver::make},
         {"none", &drivers::NoneDriver::make},
+#ifdef MACHINE_HAS_QEMU
+        {"qemu", &drivers::QemuDriver::make},
+#endif
+#ifdef MACHINE_HAS_VIRTUALBOX
+        {"virtualbox", &drivers::VirtualBoxDriver::make},
+#endif
     };
     return k_drivers;
 }

@@ -15,6 +15,11 @@ test_packages=(
   bash zsh fish tcsh tmux bash-completion shellcheck python3 python3-pytest python3-yaml clang libclang-rt-14-dev
   golang-go
 )
+# The qemu driver and its machine image (contrib/qemu-image/build-image.sh, tests/e2e/test_qemu.py):
+# qemu itself, qcow2 tooling, the Debian root builder, ext4 from a directory, and the NoCloud seed makers.
+qemu_packages=(
+  qemu-system-x86 qemu-utils mmdebstrap e2fsprogs genisoimage mtools dosfstools
+)
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-deps.sh must run as root" >&2
@@ -22,7 +27,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 missing=()
-for pkg in "${build_packages[@]}" "${test_packages[@]}"; do
+for pkg in "${build_packages[@]}" "${test_packages[@]}" "${qemu_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
 # The docker CLI (the e2e tests drive it over TLS): any recent client will do; take Debian's when none is there.

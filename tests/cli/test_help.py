@@ -25,7 +25,7 @@ def test_app_help_shows_effective_storage_default(dm):
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_command_help(dm, command):
-    # create's help needs its driver; virtualbox (upstream's default) is not built in yet.
+    # create's help lists its driver's flags; virtualbox's are checked in test_virtualbox.py.
     result = dm(command, "-h", env={"MACHINE_DRIVER": "none"})
     assert result.code == 0, result
     assert f"machine {command}" in result.out
