@@ -8,7 +8,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <utility>
@@ -185,6 +188,85 @@ private:
     struct sigaction m_old_quit {};
 };
 
+// What a child reads on stdin: `head`, then zero bytes up to `total` bytes, written as the pipe takes them.
+class InputFeeder {
+public:
+    InputFeeder(std::string_view head, std::uint64_t total_size)
+        : m_head(head), m_total(std::max<std::uint64_t>(total_size, head.size())) {}
+    [[nodiscard]] bool empty() const { return m_total == 0; }
+    [[nodiscard]] bool done() const { return m_written >= m_total; }
+    // Writes what the pipe takes now; false on a write error (the reader is gone).
+    bool write_some(int fd) {
+        static const std::array<char, 65536> k_zeros{};
+        const char* data = nullptr;
+        std::size_t size = 0;
+        if (m_written < m_head.size()) {
+            data = m_head.data() + m_written;
+            size = m_head.size() - static_cast<std::size_t>(m_written);
+        } else {
+            data = k_zeros.data();
+            size = static_cast<std::size_t>(std::min<std::uint64_t>(k_zeros.size(), m_total - m_written));
+        }
+        ssize_t n = ::write(fd, data, size);
+        if (n > 0) {
+            m_written += static_cast<std::uint64_t>(n);
+            return true;
+        }
+        return n < 0 && (errno == EAGAIN || errno == EINTR);
+    }
+
+private:
+    std::string_view m_head;
+    std::uint64_t m_total;
+    std::uint64_t m_written = 0;
+};
+
+// An output pipe of the child and where its bytes go.
+struct Sink {
+    Fd* fd;
+    std::string* text;
+};
+
+// Feeds the child's stdin and drains its output pipes until they close, then reaps it.
+int pump(pid_t pid, Fd& input, InputFeeder& feeder, std::array<Sink, 2> sinks) {
+    if (feeder.empty()) {
+        input.reset();
+    } else {
+        ::fcntl(input.get(), F_SETFL, O_NONBLOCK);
+    }
+    SigpipeBlock sigpipe_block;
+    std::array<char, 65536> buffer{};
+    auto open = [](const Sink& sink) { return sink.fd != nullptr && sink.fd->get() >= 0; };
+    while (open(sinks[0]) || open(sinks[1])) {
+        std::array<pollfd, 3> fds{{{open(sinks[0]) ? sinks[0].fd->get() : -1, POLLIN, 0},
+                                   {open(sinks[1]) ? sinks[1].fd->get() : -1, POLLIN, 0},
+                                   {input.get(), POLLOUT, 0}}};
+        if (::poll(fds.data(), fds.size(), -1) < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            break;
+        }
+        if (input.get() >= 0 && (fds[2].revents & (POLLOUT | POLLERR | POLLHUP)) != 0) {
+            if (!feeder.write_some(input.get()) || feeder.done()) {
+                input.reset();
+            }
+        }
+        for (std::size_t i = 0; i < sinks.size(); ++i) {
+            if (open(sinks[i]) && (fds[i].revents & (POLLIN | POLLERR | POLLHUP)) != 0) {
+                ssize_t n = ::read(sinks[i].fd->get(), buffer.data(), buffer.size());
+                if (n > 0) {
+                    sinks[i].text->append(buffer.data(), static_cast<std::size_t>(n));
+                } else if (n == 0 || errno != EINTR) {
+                    sinks[i].fd->reset();
+                }
+            }
+        }
+    }
+    input.reset();
+    return wait_for(pid);
+}
+
 }  // namespace
 
 Output run_captured(const std::vector<std::string>& argv, std::string_view input) {
@@ -197,45 +279,36 @@ Output run_captured(const std::vector<std::string>& argv, std::string_view input
     pid_t pid = spawn(argv, actions);
     in.read_end.reset();
     out.write_end.reset();
-    if (input.empty()) {
-        in.write_end.reset();
-    } else {
-        ::fcntl(in.write_end.get(), F_SETFL, O_NONBLOCK);
-    }
-
-    SigpipeBlock sigpipe_block;
     Output result;
-    std::size_t written = 0;
-    char buffer[65536];
-    while (out.read_end.get() >= 0) {
-        pollfd fds[2] = {{out.read_end.get(), POLLIN, 0}, {in.write_end.get(), POLLOUT, 0}};
-        nfds_t count = in.write_end.get() >= 0 ? 2 : 1;
-        if (::poll(fds, count, -1) < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            break;
-        }
-        if (count == 2 && (fds[1].revents & (POLLOUT | POLLERR | POLLHUP)) != 0) {
-            ssize_t n = ::write(in.write_end.get(), input.data() + written, input.size() - written);
-            if (n > 0) {
-                written += static_cast<std::size_t>(n);
-            }
-            if ((n < 0 && errno != EAGAIN && errno != EINTR) || written == input.size()) {
-                in.write_end.reset();
-            }
-        }
-        if ((fds[0].revents & (POLLIN | POLLERR | POLLHUP)) != 0) {
-            ssize_t n = ::read(out.read_end.get(), buffer, sizeof buffer);
-            if (n > 0) {
-                result.output.append(buffer, static_cast<std::size_t>(n));
-            } else if (n == 0 || errno != EINTR) {
-                out.read_end.reset();
-            }
-        }
+    InputFeeder feeder(input, input.size());
+    result.exit_status = pump(pid, in.write_end, feeder, {Sink{&out.read_end, &result.output}, Sink{}});
+    return result;
+}
+
+SeparateOutput run_separated(const std::vector<std::string>& argv, std::string_view input_head,
+                             std::uint64_t input_size) {
+    if (argv.empty()) {
+        throw Error("exec: no command");
     }
-    in.write_end.reset();
-    result.exit_status = wait_for(pid);
+    InputFeeder feeder(input_head, input_size);
+    Pipe in = make_pipe();
+    Pipe out = make_pipe();
+    Pipe err = make_pipe();
+    SpawnActions actions;
+    if (feeder.empty()) {
+        actions.open(STDIN_FILENO, "/dev/null", O_RDONLY);
+    } else {
+        actions.dup2(in.read_end.get(), STDIN_FILENO);
+    }
+    actions.dup2(out.write_end.get(), STDOUT_FILENO);
+    actions.dup2(err.write_end.get(), STDERR_FILENO);
+    pid_t pid = spawn(argv, actions);
+    in.read_end.reset();
+    out.write_end.reset();
+    err.write_end.reset();
+    SeparateOutput result;
+    result.exit_status =
+        pump(pid, in.write_end, feeder, {Sink{&out.read_end, &result.out}, Sink{&err.read_end, &result.err}});
     return result;
 }
 

@@ -19,6 +19,7 @@
 #include "drivers/qemu/qmp_client.hpp"
 #include "machine/atomic_file.hpp"
 #include "machine/error.hpp"
+#include "test_support.hpp"
 
 namespace {
 
@@ -30,26 +31,10 @@ using machine::State;
 using machine::drivers::QemuDriver;
 namespace qemu = machine::drivers::qemu;
 
-class TempDir {
+// Short paths under /tmp: unix socket paths are limited to 107 bytes.
+class TempDir : public machine::test::TempDir {
 public:
-    TempDir() {
-        std::string pattern = "/tmp/mq-XXXXXX";  // short: unix socket paths are limited to 107 bytes
-        if (::mkdtemp(pattern.data()) == nullptr) {
-            throw std::runtime_error("mkdtemp failed");
-        }
-        m_path = pattern;
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(m_path, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    [[nodiscard]] std::string operator/(const std::string& name) const { return (m_path / name).string(); }
-    [[nodiscard]] std::string path() const { return m_path.string(); }
-
-private:
-    fs::path m_path;
+    TempDir() : machine::test::TempDir("mq", "/tmp") {}
 };
 
 // A QMP server for one connection: sends the greeting, then answers each line with the next scripted reply

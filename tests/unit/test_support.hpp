@@ -15,11 +15,13 @@
 
 namespace machine::test {
 
-// A fresh directory under $TMPDIR, removed with everything in it.
+// A fresh directory under `base` ($TMPDIR when empty), removed with everything in it.
 class TempDir {
 public:
-    explicit TempDir(const std::string& prefix = "machine-test") {
-        std::string pattern = (std::filesystem::temp_directory_path() / (prefix + "-XXXXXX")).string();
+    explicit TempDir(const std::string& prefix = "machine-test", const std::string& base = "") {
+        const std::filesystem::path parent =
+            base.empty() ? std::filesystem::temp_directory_path() : std::filesystem::path(base);
+        std::string pattern = (parent / (prefix + "-XXXXXX")).string();
         if (::mkdtemp(pattern.data()) == nullptr) {
             throw std::runtime_error("mkdtemp failed");
         }

@@ -23,6 +23,7 @@
 #include "machine/atomic_file.hpp"
 #include "machine/error.hpp"
 #include "machine/process.hpp"
+#include "test_support.hpp"
 
 namespace {
 
@@ -41,27 +42,7 @@ std::string fixture(const std::string& name) {
     return machine::read_file(std::string(MACHINE_FIXTURES) + "/virtualbox/" + name);
 }
 
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "machine-vbox-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) == nullptr) {
-            throw std::runtime_error("mkdtemp failed");
-        }
-        m_path = pattern;
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(m_path, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    [[nodiscard]] std::string path() const { return m_path.string(); }
-    [[nodiscard]] std::string operator/(const std::string& name) const { return (m_path / name).string(); }
-
-private:
-    fs::path m_path;
-};
+using TempDir = machine::test::TempDir;
 
 // A VirtualBox in memory: answers VBoxManage calls from fixtures, keeps the VM's state, records every call
 // (arguments after the VBoxManage path, joined by spaces).
