@@ -12,7 +12,7 @@ build_packages=(
 test_packages=(
   openssl openssh-client openssh-server rsync sshfs fuse3 hyperfine time
   iproute2 iptables debootstrap util-linux procps psmisc curl
-  bash zsh fish tcsh tmux bash-completion shellcheck python3 python3-pytest python3-yaml clang libclang-rt-14-dev
+  bash zsh fish tcsh tmux bash-completion shellcheck python3 python3-pytest python3-pytest-xdist python3-yaml clang libclang-rt-14-dev
   golang-go
 )
 # The qemu driver and its machine image (contrib/qemu-image/build-image.sh, tests/e2e/test_qemu.py):

@@ -37,6 +37,10 @@ int free_tcp_port(const std::string& ip, int wanted) {
         if (fd < 0) {
             break;
         }
+        // As qemu's hostfwd does: the connections of the previous run, in TIME_WAIT after a stop, must not
+        // move the SSH port (the host key is pinned for host:port).
+        int reuse = 1;
+        ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &reuse, sizeof reuse);
         sockaddr_in address{};
         address.sin_family = AF_INET;
         ::inet_pton(AF_INET, ip.c_str(), &address.sin_addr);

@@ -12,5 +12,12 @@ BUILD_DIR=$(dirname "$BIN")
 
 status=0
 SSH_PROBE="$BUILD_DIR/ssh_probe" "$ROOT/tests/e2e/test_ssh_e2e.sh" || status=1
-DOCKER_MACHINE_BIN="$BIN" /usr/bin/python3 -m pytest -q -p no:cacheprovider "$ROOT/tests/e2e" || status=1
+# Test files run side by side (each owns its test hosts, indexes and fake servers): most of their time is
+# waiting for hosts, daemons and upstream's retry loops, not CPU.
+parallel=()
+if /usr/bin/python3 -c "import xdist" 2>/dev/null; then
+    parallel=(-n "${E2E_WORKERS:-4}" --dist loadfile)
+fi
+DOCKER_MACHINE_BIN="$BIN" /usr/bin/python3 -m pytest -q -p no:cacheprovider "${parallel[@]}" --durations=15 \
+    "$ROOT/tests/e2e" || status=1
 exit $status
