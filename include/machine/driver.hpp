@@ -46,6 +46,10 @@ private:
     std::map<std::string, Value> m_values;
 };
 
+// Every flag of `flags` with its declared default (bools false): what a driver receives for flags that were
+// not given (cli.md §3.3.2 step 1).
+[[nodiscard]] FlagValues default_flag_values(const std::vector<FlagSpec>& flags);
+
 // A driver's persisted state is a list of named fields in upstream's key order; the store turns it into the
 // "Driver" object of config.json. Keeping JSON out of drivers keeps JSON out of their translation units.
 struct RawJson {

@@ -98,23 +98,7 @@ std::string driver_name_from_args(const std::vector<std::string>& args) {
 
 // cli.md §3.3.2: declared defaults for every driver flag, then parsed values (slices only when given).
 FlagValues driver_flag_values(const std::vector<FlagSpec>& driver_flags, const ParsedFlags& parsed) {
-    FlagValues values;
-    for (const auto& spec : driver_flags) {
-        switch (spec.kind) {
-            case FlagSpec::Kind::Bool:
-                values.set(spec.name, false);
-                break;
-            case FlagSpec::Kind::String:
-                values.set(spec.name, spec.default_string);
-                break;
-            case FlagSpec::Kind::Int:
-                values.set(spec.name, spec.default_int);
-                break;
-            case FlagSpec::Kind::StringSlice:
-                values.set(spec.name, spec.default_slice);
-                break;
-        }
-    }
+    FlagValues values = default_flag_values(driver_flags);
     for (const auto& entry : parsed.entries) {
         const std::string& name = entry.def.names.front();
         switch (entry.def.kind) {

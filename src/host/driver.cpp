@@ -5,6 +5,27 @@
 
 namespace machine {
 
+FlagValues default_flag_values(const std::vector<FlagSpec>& flags) {
+    FlagValues values;
+    for (const auto& spec : flags) {
+        switch (spec.kind) {
+            case FlagSpec::Kind::Bool:
+                values.set(spec.name, false);
+                break;
+            case FlagSpec::Kind::String:
+                values.set(spec.name, spec.default_string);
+                break;
+            case FlagSpec::Kind::Int:
+                values.set(spec.name, spec.default_int);
+                break;
+            case FlagSpec::Kind::StringSlice:
+                values.set(spec.name, spec.default_slice);
+                break;
+        }
+    }
+    return values;
+}
+
 std::string_view state_name(State state) {
     switch (state) {
         case State::None:

@@ -153,23 +153,7 @@ struct Harness {
 
     // Every declared flag at its default, then `overrides`.
     FlagValues flags(const std::map<std::string, FlagValues::Value>& overrides) {
-        FlagValues values;
-        for (const FlagSpec& spec : driver()->create_flags()) {
-            switch (spec.kind) {
-                case FlagSpec::Kind::Bool:
-                    values.set(spec.name, false);
-                    break;
-                case FlagSpec::Kind::String:
-                    values.set(spec.name, spec.default_string);
-                    break;
-                case FlagSpec::Kind::Int:
-                    values.set(spec.name, spec.default_int);
-                    break;
-                case FlagSpec::Kind::StringSlice:
-                    values.set(spec.name, spec.default_slice);
-                    break;
-            }
-        }
+        FlagValues values = machine::default_flag_values(driver()->create_flags());
         values.set("swarm-master", false);
         values.set("swarm-host", std::string("tcp://0.0.0.0:3376"));
         values.set("swarm-discovery", std::string());

@@ -53,23 +53,7 @@ protected:
     }
 
     FlagValues flags(const std::map<std::string, FlagValues::Value>& overrides = {}) const {
-        FlagValues values;
-        for (const FlagSpec& spec : m_driver->create_flags()) {
-            switch (spec.kind) {
-                case FlagSpec::Kind::String:
-                    values.set(spec.name, spec.default_string);
-                    break;
-                case FlagSpec::Kind::Int:
-                    values.set(spec.name, spec.default_int);
-                    break;
-                case FlagSpec::Kind::Bool:
-                    values.set(spec.name, false);
-                    break;
-                case FlagSpec::Kind::StringSlice:
-                    values.set(spec.name, spec.default_slice);
-                    break;
-            }
-        }
+        FlagValues values = machine::default_flag_values(m_driver->create_flags());
         values.set("azure-subscription-id", std::string("sub-1"));
         values.set("azure-client-id", std::string("app"));
         values.set("azure-client-secret", std::string("secret"));

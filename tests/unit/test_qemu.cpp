@@ -94,20 +94,6 @@ private:
     std::thread m_thread;
 };
 
-FlagValues defaults_of(const std::vector<FlagSpec>& flags) {
-    FlagValues values;
-    for (const auto& flag : flags) {
-        if (flag.kind == FlagSpec::Kind::String) {
-            values.set(flag.name, flag.default_string);
-        } else if (flag.kind == FlagSpec::Kind::Int) {
-            values.set(flag.name, flag.default_int);
-        } else if (flag.kind == FlagSpec::Kind::Bool) {
-            values.set(flag.name, false);
-        }
-    }
-    return values;
-}
-
 TEST(Qmp, NegotiatesThenSkipsEventsAndReadsStatus) {
     TempDir dir;
     FakeQmpServer server(
@@ -158,7 +144,7 @@ TEST(QemuDriver, AccelAndStatusMapping) {
 TEST(QemuDriver, FlagsValidationAndStateKeys) {
     TempDir dir;
     QemuDriver driver("q1", dir.path());
-    auto flags = defaults_of(driver.create_flags());
+    auto flags = machine::default_flag_values(driver.create_flags());
     try {
         driver.set_config_from_flags(flags);
         FAIL();
@@ -190,7 +176,7 @@ TEST(QemuDriver, FlagsValidationAndStateKeys) {
 TEST(QemuDriver, CommandLineRestrictsTheNetworkToForwardedLoopbackPorts) {
     TempDir dir;
     QemuDriver driver("q1", dir.path());
-    auto flags = defaults_of(driver.create_flags());
+    auto flags = machine::default_flag_values(driver.create_flags());
     flags.set("qemu-image", std::string("/images/disk.qcow2"));
     flags.set("qemu-kernel", std::string("/images/vmlinuz"));
     flags.set("qemu-initrd", std::string("/images/initrd.img"));

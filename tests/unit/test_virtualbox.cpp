@@ -152,27 +152,6 @@ struct Harness {
     }
 };
 
-FlagValues defaults_of(const std::vector<FlagSpec>& flags) {
-    FlagValues values;
-    for (const auto& flag : flags) {
-        switch (flag.kind) {
-            case FlagSpec::Kind::String:
-                values.set(flag.name, flag.default_string);
-                break;
-            case FlagSpec::Kind::Int:
-                values.set(flag.name, flag.default_int);
-                break;
-            case FlagSpec::Kind::Bool:
-                values.set(flag.name, false);
-                break;
-            case FlagSpec::Kind::StringSlice:
-                values.set(flag.name, flag.default_slice);
-                break;
-        }
-    }
-    return values;
-}
-
 // --- parsers
 // -------------------------------------------------------------------------------------------------
 
@@ -358,7 +337,7 @@ TEST(VirtualBoxDriver, ShareFolderSplitsAtLastColon) {
 TEST(VirtualBoxDriver, PreCreateCheckVersions) {
     Harness h;
     auto driver = h.driver();
-    auto flags = defaults_of(driver->create_flags());
+    auto flags = machine::default_flag_values(driver->create_flags());
     machine::write_file_atomic(h.store / "custom.iso", "iso", 0644);
     flags.set("virtualbox-boot2docker-url", "file://" + (h.store / "custom.iso"));
     driver->set_config_from_flags(flags);
@@ -397,7 +376,7 @@ TEST(VirtualBoxDriver, PreCreateCheckVtx) {
     env.cpu_has_virtualization = [] { return false; };
     fs::create_directories(h.store / "machines/dev");
     VirtualBoxDriver driver("dev", h.store.path(), env);
-    auto flags = defaults_of(driver.create_flags());
+    auto flags = machine::default_flag_values(driver.create_flags());
     flags.set("virtualbox-boot2docker-url", "file:///nonexistent.iso");
     driver.set_config_from_flags(flags);
     try {
@@ -418,7 +397,7 @@ TEST(VirtualBoxDriver, PreCreateCheckVtx) {
 TEST(VirtualBoxDriver, CreateRunsUpstreamsCommandSequence) {
     Harness h;
     auto driver = h.driver();
-    auto flags = defaults_of(driver->create_flags());
+    auto flags = machine::default_flag_values(driver->create_flags());
     machine::write_file_atomic(h.store / "custom.iso", "ISO-CONTENT", 0644);
     fs::create_directories(h.store / "shared");
     flags.set("virtualbox-boot2docker-url", h.store / "custom.iso");
@@ -485,7 +464,7 @@ TEST(VirtualBoxDriver, CreateRunsUpstreamsCommandSequence) {
 TEST(VirtualBoxDriver, StartCreatesTheHostOnlyAdapterWhenNoneMatches) {
     Harness h;
     auto driver = h.driver();
-    auto flags = defaults_of(driver->create_flags());
+    auto flags = machine::default_flag_values(driver->create_flags());
     driver->set_config_from_flags(flags);
     h.fake.vm_state = "poweroff";
     h.fake.hostonlyifs = fixture("list-hostonlyifs-empty.txt");
@@ -512,7 +491,7 @@ TEST(VirtualBoxDriver, StartCreatesTheHostOnlyAdapterWhenNoneMatches) {
 TEST(VirtualBoxDriver, HostOnlyCidrChecks) {
     Harness h;
     auto flags_for = [&](VirtualBoxDriver& driver, const std::string& cidr) {
-        auto flags = defaults_of(driver.create_flags());
+        auto flags = machine::default_flag_values(driver.create_flags());
         flags.set("virtualbox-hostonly-cidr", cidr);
         driver.set_config_from_flags(flags);
     };
@@ -555,7 +534,7 @@ TEST(VirtualBoxDriver, HostOnlyCidrChecks) {
 TEST(VirtualBoxDriver, DhcpRangeForSmallNetworks) {
     Harness h;
     auto driver = h.driver();
-    auto flags = defaults_of(driver->create_flags());
+    auto flags = machine::default_flag_values(driver->create_flags());
     flags.set("virtualbox-hostonly-cidr", "192.168.64.1/25");
     flags.set("virtualbox-hostonly-no-dhcp", true);
     driver->set_config_from_flags(flags);
@@ -641,7 +620,7 @@ TEST(VirtualBoxDriver, StopKillRemove) {
 TEST(VirtualBoxDriver, StartFailureQuotesTheVmLog) {
     Harness h;
     auto driver = h.driver();
-    auto flags = defaults_of(driver->create_flags());
+    auto flags = machine::default_flag_values(driver->create_flags());
     driver->set_config_from_flags(flags);
     h.fake.vm_state = "saved";
     h.fake.scripted.push_back({"startvm", {{1, "", "VBoxManage: error: The VM session was aborted\n"}}});
@@ -664,7 +643,7 @@ TEST(VirtualBoxDriver, StartFailureQuotesTheVmLog) {
 TEST(VirtualBoxDriver, VtxFailureInTheVmLog) {
     Harness h;
     auto driver = h.driver();
-    driver->set_config_from_flags(defaults_of(driver->create_flags()));
+    driver->set_config_from_flags(machine::default_flag_values(driver->create_flags()));
     h.fake.vm_state = "saved";
     fs::create_directories(h.store / "machines/dev/dev/Logs");
     machine::write_file_atomic(h.store / "machines/dev/dev/Logs/VBox.log",
