@@ -1,5 +1,7 @@
 #include <nlohmann/json.hpp>
 
+#include <optional>
+
 #include "machine/go_json.hpp"
 
 #include <charconv>
@@ -169,25 +171,54 @@ std::string quote(const std::string& text) {
     return out;
 }
 
-std::string parse_error_text(const std::string& text) {
-    // Find the first offending byte the way Go's scanner would report it, approximately: skip a valid prefix
-    // by asking nlohmann for the error position.
-    try {
-        auto parsed = nlohmann::ordered_json::parse(text);
-        (void)parsed;
-    } catch (const nlohmann::json::parse_error& error) {
-        std::size_t position = error.byte == 0 ? 0 : error.byte - 1;
-        if (position >= text.size()) {
-            return "unexpected end of JSON input";
-        }
-        char c = text[position];
-        std::string shown = c == '\'' ? "'\\''" : std::string("'") + c + "'";
-        if (position == 0 || text.find_first_not_of(" \t\r\n") == position) {
-            return "invalid character " + shown + " looking for beginning of value";
-        }
-        return "invalid character " + shown + " after top-level value";
+namespace {
+
+// Records where parsing stopped and why: a syntax error, or a number beyond the range of a double (which Go's
+// scanner accepts and nlohmann rejects).
+class ErrorFinder final : public nlohmann::json_sax<nlohmann::ordered_json> {
+public:
+    bool null() override { return true; }
+    bool boolean(bool /*value*/) override { return true; }
+    bool number_integer(number_integer_t /*value*/) override { return true; }
+    bool number_unsigned(number_unsigned_t /*value*/) override { return true; }
+    bool number_float(number_float_t /*value*/, const string_t& /*text*/) override { return true; }
+    bool string(string_t& /*value*/) override { return true; }
+    bool binary(binary_t& /*value*/) override { return true; }
+    bool start_object(std::size_t /*elements*/) override { return true; }
+    bool key(string_t& /*value*/) override { return true; }
+    bool end_object() override { return true; }
+    bool start_array(std::size_t /*elements*/) override { return true; }
+    bool end_array() override { return true; }
+    bool parse_error(std::size_t position, const std::string& /*token*/,
+                     const nlohmann::detail::exception& error) override {
+        number_out_of_range = dynamic_cast<const nlohmann::detail::out_of_range*>(&error) != nullptr;
+        error_position = position;
+        return false;
     }
-    return "";
+
+    std::optional<std::size_t> error_position;
+    bool number_out_of_range = false;
+};
+
+}  // namespace
+
+std::string parse_error_text(const std::string& text) {
+    // The first offending byte, the way Go's scanner reports it (approximately).
+    ErrorFinder finder;
+    (void)nlohmann::ordered_json::sax_parse(text, &finder);
+    if (!finder.error_position || finder.number_out_of_range) {
+        return "json: a number is out of range";
+    }
+    std::size_t position = *finder.error_position == 0 ? 0 : *finder.error_position - 1;
+    if (position >= text.size()) {
+        return "unexpected end of JSON input";
+    }
+    char c = text[position];
+    std::string shown = c == '\'' ? "'\\''" : std::string("'") + c + "'";
+    if (position == 0 || text.find_first_not_of(" \t\r\n") == position) {
+        return "invalid character " + shown + " looking for beginning of value";
+    }
+    return "invalid character " + shown + " after top-level value";
 }
 
 }  // namespace machine::go_json

@@ -82,6 +82,19 @@ TEST(ConfigCodec, UnparseableFileGivesGoLikeError) {
         EXPECT_STREQ(error.what(),
                      "Error getting migrated host: invalid character 'x' looking for beginning of value");
     }
+    // Found by fuzz_config: a number beyond a double's range made the error text itself throw.
+    try {
+        (void)decode_host("x", std::string("8E8888\x01\0\0DGG.", 14));
+        FAIL();
+    } catch (const Error& error) {
+        EXPECT_STREQ(error.what(), "Error getting migrated host: json: a number is out of range");
+    }
+    try {
+        (void)decode_host("x", "{\"ConfigVersion\": 1e999}");
+        FAIL();
+    } catch (const Error& error) {
+        EXPECT_STREQ(error.what(), "Error getting migrated host: json: a number is out of range");
+    }
 }
 
 TEST(ConfigCodec, RawDriverIsDroppedAndUnknownDriverLoadsAsPlaceholder) {
