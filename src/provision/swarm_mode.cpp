@@ -64,7 +64,7 @@ std::optional<Manager> manager_for_leave(Host& host, const Store& store, http::T
     if (name == host.name || (name.empty() && !starts_with(discovery, k_tcp_scheme))) {
         return std::nullopt;
     }
-    return find_manager(store, discovery, tls_client_files(host), transport);
+    return reach_manager(store, discovery, tls_client_files(host), transport);
 }
 
 // The ID of the one node whose hostname is `hostname`, or "" when there is none or more than one.
@@ -185,8 +185,8 @@ NodeSwarmState node_swarm_state(const EngineApi& engine) {
     return state;
 }
 
-Manager find_manager(const Store& store, const std::string& discovery, const cert::TlsClientFiles& tls,
-                     http::Transport& transport) {
+Manager reach_manager(const Store& store, const std::string& discovery, const cert::TlsClientFiles& tls,
+                      http::Transport& transport) {
     if (!is_manager_discovery(discovery)) {
         throw Error(
             "Swarm mode joins the swarm of a manager given as machine://NAME or tcp://HOST:PORT, not " +
@@ -231,7 +231,13 @@ Manager find_manager(const Store& store, const std::string& discovery, const cer
         throw Error(manager.label + " is not a swarm manager");
     }
     manager.swarm_address = state.manager_address;
+    return manager;
+}
 
+Manager find_manager(const Store& store, const std::string& discovery, const cert::TlsClientFiles& tls,
+                     http::Transport& transport) {
+    Manager manager = reach_manager(store, discovery, tls, transport);
+    const EngineApi engine(manager.engine_url, manager.tls, transport);
     Json swarm = parse_object(engine.get("/swarm"), "GET /swarm");
     auto tokens = swarm.find("JoinTokens");
     if (tokens == swarm.end() || !tokens->is_object()) {

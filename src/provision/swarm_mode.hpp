@@ -41,6 +41,10 @@ struct NodeSwarmState {
 };
 [[nodiscard]] NodeSwarmState node_swarm_state(const EngineApi& engine);
 
+// find_manager without the join tokens (GET /swarm): enough to tell a manager that a node left.
+[[nodiscard]] Manager reach_manager(const Store& store, const std::string& discovery,
+                                    const cert::TlsClientFiles& tls, drivers::http::Transport& transport);
+
 [[nodiscard]] Manager find_manager(const Store& store, const std::string& discovery,
                                    const cert::TlsClientFiles& tls, drivers::http::Transport& transport);
 
